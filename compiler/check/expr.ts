@@ -1,0 +1,420 @@
+import type { BinaryExpr, CallExpr, Expr, Ident, NameExpr, Span, TaskAttrExpr, UnaryExpr } from "../../grammar/ast.js";
+import { matchArguments } from "./args.js";
+import type { CheckContext, ExprEnv } from "./context.js";
+import { didYouMean } from "./suggest.js";
+import { describeDecl, type Value } from "./symbols.js";
+import { I64_MAX, I64_MIN, U64_MAX, isInteger, rangeOf, showTy, tyOfDeclared, wrap, type Ty } from "./types.js";
+
+/**
+ * The type of an expression, its value when known at compile time, and for launch-time
+ * dimensions a canonical text (two dims are equal when their texts are).
+ */
+export interface ExprResult {
+  readonly ty: Ty;
+  readonly value?: Value;
+  readonly symbolic?: string;
+}
+
+const ERROR: ExprResult = { ty: "error" };
+
+export const BUILTIN_FUNCTIONS = ["select", "min", "max", "u64", "i64"] as const;
+
+export function checkExpr(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult {
+  const r = typeOf(ctx, e, env);
+  // Lowering picks signed or unsigned instructions from these.
+  ctx.sem.exprTypes.set(e, r.ty);
+  return r;
+}
+
+function typeOf(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult {
+  switch (e.kind) {
+    case "Int":
+      return { ty: "int", value: e.value };
+    case "Bool":
+      return { ty: "bool", value: e.value };
+    case "Missing":
+      return ERROR;
+    case "Paren": {
+      const inner = checkExpr(ctx, e.inner, env);
+      return inner.symbolic !== undefined ? { ...inner, symbolic: `(${inner.symbolic})` } : inner;
+    }
+    case "Name":
+      return checkName(ctx, e, env);
+    case "TaskAttr":
+      return checkTaskAttr(ctx, e, env);
+    case "View":
+      return checkViewInScalarPosition(ctx, e.tensor, e);
+    case "Unary":
+      return checkUnary(ctx, e, env);
+    case "Binary":
+      return checkBinary(ctx, e, env);
+    case "CallExpr":
+      return checkCall(ctx, e, env);
+  }
+}
+
+/** Checks `e` and requires an integer; returns its folded value when constant. */
+export function checkIntExpr(ctx: CheckContext, e: Expr, env: ExprEnv, what: string): ExprResult {
+  const r = checkExpr(ctx, e, env);
+  if (r.ty !== "error" && !isInteger(r.ty)) {
+    ctx.report("WSP0201", e, `${what} must be an integer, but this is ${showTy(r.ty)}`);
+    return ERROR;
+  }
+  return r;
+}
+
+/** Checks `e` and requires a boolean. */
+export function checkBoolExpr(ctx: CheckContext, e: Expr, env: ExprEnv, what: string): ExprResult {
+  const r = checkExpr(ctx, e, env);
+  if (r.ty !== "error" && r.ty !== "bool") {
+    ctx.report("WSP0201", e, `${what} must be a bool, but this is ${showTy(r.ty)}; compare it, e.g. \`x != 0\``);
+    return ERROR;
+  }
+  return r;
+}
+
+/**
+ * A compile-time integer (sizes, depths, counts): checks, folds, and bounds it. Returns the value,
+ * or undefined when it was not a constant (diagnosed).
+ */
+export function constInt(ctx: CheckContext, e: Expr, what: string, min: bigint, max: bigint = U64_MAX): bigint | undefined {
+  const r = checkIntExpr(ctx, e, { role: "const", scope: undefined, inReplicatedProcess: false, taskAttributes: undefined }, what);
+  if (r.ty === "error") return undefined;
+  if (typeof r.value !== "bigint") {
+    ctx.report("WSP0202", e, `${what} must be a compile-time constant`);
+    return undefined;
+  }
+  if (r.value < min || r.value > max) {
+    const range = max === U64_MAX ? `at least ${min}` : `between ${min} and ${max}`;
+    ctx.report("WSP0203", e, `${what} must be ${range}, but it is ${r.value}`);
+    return undefined;
+  }
+  return r.value;
+}
+
+function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
+  const name = e.name.text;
+  if (name.length === 0) return ERROR;
+  const local = env.scope?.lookup(name);
+  if (local) {
+    ctx.sem.references.set(e.name, { kind: "local", symbol: local });
+    return { ty: local.ty };
+  }
+  if (name === "replica") {
+    if (env.role === "runtime" && env.inReplicatedProcess) return { ty: "u64" };
+    if (!ctx.resolveGlobal(name)) {
+      ctx.report("WSP0503", e, env.role === "runtime"
+        ? "`replica` is only defined inside a replicated process (`process p replicate N { ... }`)"
+        : "`replica` is only defined inside a replicated process; a policy reads it as `task.replica`");
+      return ERROR;
+    }
+  }
+  const symbol = ctx.resolveGlobal(name);
+  if (!symbol) {
+    const candidates = [...(env.scope?.visible() ?? []), ...ctx.globalNames()];
+    if (env.role === "runtime" && env.inReplicatedProcess) candidates.push("replica");
+    ctx.report("WSP0101", e, `unknown name \`${name}\`${didYouMean(name, candidates)}`);
+    return ERROR;
+  }
+  ctx.sem.references.set(e.name, { kind: "global", symbol });
+  const decl = symbol.decl;
+  switch (decl.kind) {
+    case "Const": {
+      const c = ctx.constant(symbol);
+      return c.value === undefined ? { ty: c.ty } : { ty: c.ty, value: c.value, symbolic: String(c.value) };
+    }
+    case "Symbol": {
+      const ty = ctx.sem.symbols.get(decl)?.ty ?? "error";
+      if (env.role === "const" || env.role === "cycles") {
+        ctx.report("WSP0202", e, `symbol \`${name}\` is only known at launch, but this must be a compile-time constant`);
+        return ERROR;
+      }
+      return { ty, symbolic: symbol.qualifiedName };
+    }
+    case "Slot": {
+      const ty = ctx.sem.slots.get(decl)?.ty ?? "error";
+      if (env.role === "const" || env.role === "dim" || env.role === "cycles") {
+        ctx.report("WSP0202", e, `slot \`${name}\` is only known at run time, but this must be ${env.role === "dim" ? "a constant or a launch-time symbol" : "a compile-time constant"}`);
+        return ERROR;
+      }
+      return { ty };
+    }
+    default: {
+      const hint = decl.kind === "Tensor" ? "; read an element into a slot with `load`" : "";
+      ctx.report("WSP0204", e, `\`${name}\` is a ${describeDecl(decl)}, not a scalar value${hint}`);
+      return ERROR;
+    }
+  }
+}
+
+function checkTaskAttr(ctx: CheckContext, e: TaskAttrExpr, env: ExprEnv): ExprResult {
+  if (!env.taskAttributes) {
+    ctx.report("WSP0604", e, "`task.` attributes exist only in policy bodies and schedule directive arguments, where a task is being placed");
+    return ERROR;
+  }
+  if (e.attribute.text.length > 0) env.taskAttributes.push({ name: e.attribute.text, span: e.attribute });
+  return { ty: "u64" };
+}
+
+function checkViewInScalarPosition(ctx: CheckContext, tensor: Ident, e: Span): ExprResult {
+  const symbol = ctx.resolveGlobal(tensor.text);
+  if (symbol) ctx.sem.references.set(tensor, { kind: "global", symbol });
+  const what = symbol ? `\`${tensor.text}[...]\` is a view of a ${describeDecl(symbol.decl)}` : `\`${tensor.text}[...]\` is a tensor view`;
+  ctx.report("WSP0204", e, `${what}, not a scalar value; read an element into a slot with \`load slot <- ${tensor.text}[...]\``);
+  return ERROR;
+}
+
+function checkUnary(ctx: CheckContext, e: UnaryExpr, env: ExprEnv): ExprResult {
+  const r = checkExpr(ctx, e.operand, env);
+  if (r.ty === "error") return ERROR;
+  if (e.op === "!") {
+    if (r.ty !== "bool") {
+      ctx.report("WSP0201", e.operand, `\`!\` needs a bool, but this is ${showTy(r.ty)}; for bitwise complement use \`~\``);
+      return ERROR;
+    }
+    return typeof r.value === "boolean" ? { ty: "bool", value: !r.value } : { ty: "bool" };
+  }
+  if (!isInteger(r.ty)) {
+    ctx.report("WSP0201", e.operand, `\`${e.op}\` needs an integer, but this is ${showTy(r.ty)}${e.op === "~" ? "; for logical not use `!`" : ""}`);
+    return ERROR;
+  }
+  if (e.op === "-" && r.ty === "u64") {
+    ctx.report("WSP0205", e, "cannot negate an unsigned (u64) value; convert it first with `i64(...)`");
+    return ERROR;
+  }
+  if (typeof r.value !== "bigint") return { ty: r.ty, ...(r.symbolic ? { symbolic: `${e.op}${r.symbolic}` } : {}) };
+  const v = e.op === "-" ? -r.value : r.ty === "int" ? ~r.value : wrap(~r.value, r.ty as "u64" | "i64");
+  return finishConstant(ctx, e, r.ty, v);
+}
+
+/** Integer literals adapt to the other operand's class, if their value fits it. */
+function unifyIntegers(ctx: CheckContext, e: BinaryExpr, l: ExprResult, r: ExprResult): Ty {
+  if (l.ty === "int") return adaptLiteral(ctx, e.left, l, r.ty);
+  if (r.ty === "int") return adaptLiteral(ctx, e.right, r, l.ty);
+  if (l.ty !== r.ty) {
+    ctx.report("WSP0206", e.opSpan,
+      `\`${e.op}\` mixes ${l.ty} and ${r.ty}; convert one side explicitly, e.g. \`u64(...)\` or \`i64(...)\``,
+      { related: [
+        { file: ctx.module.file, start: e.left.start, end: e.left.end, message: `this is ${l.ty}` },
+        { file: ctx.module.file, start: e.right.start, end: e.right.end, message: `this is ${r.ty}` },
+      ] });
+    return "error";
+  }
+  return l.ty;
+}
+
+function adaptLiteral(ctx: CheckContext, at: Span, lit: ExprResult, to: Ty): Ty {
+  if (to === "int" || typeof lit.value !== "bigint") return to;
+  if (to === "u64" && lit.value < 0n) {
+    ctx.report("WSP0207", at, `${lit.value} is negative and cannot be a u64`);
+    return "error";
+  }
+  if (to === "i64" && lit.value > I64_MAX) {
+    ctx.report("WSP0207", at, `${lit.value} does not fit in an i64 (at most ${I64_MAX})`);
+    return "error";
+  }
+  return to;
+}
+
+const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"]);
+const COMPARISON = new Set(["==", "!=", "<", "<=", ">", ">="]);
+
+function checkBinary(ctx: CheckContext, e: BinaryExpr, env: ExprEnv): ExprResult {
+  const l = checkExpr(ctx, e.left, env);
+  const r = checkExpr(ctx, e.right, env);
+  if (l.ty === "error" || r.ty === "error") return ERROR;
+  if (e.op === "&&" || e.op === "||") {
+    for (const [side, res] of [[e.left, l], [e.right, r]] as const) {
+      if (res.ty !== "bool") {
+        ctx.report("WSP0201", side, `\`${e.op}\` needs bool operands, but this is ${showTy(res.ty)}`);
+        return ERROR;
+      }
+    }
+    if (typeof l.value === "boolean" && typeof r.value === "boolean") {
+      return { ty: "bool", value: e.op === "&&" ? l.value && r.value : l.value || r.value };
+    }
+    return { ty: "bool" };
+  }
+  if (COMPARISON.has(e.op) && l.ty === "bool" && r.ty === "bool" && (e.op === "==" || e.op === "!=")) {
+    if (typeof l.value === "boolean" && typeof r.value === "boolean") return { ty: "bool", value: (l.value === r.value) === (e.op === "==") };
+    return { ty: "bool" };
+  }
+  for (const [side, res] of [[e.left, l], [e.right, r]] as const) {
+    if (!isInteger(res.ty)) {
+      ctx.report("WSP0201", side, `\`${e.op}\` needs integer operands, but this is ${showTy(res.ty)}`);
+      return ERROR;
+    }
+  }
+  const isShift = e.op === "<<" || e.op === ">>";
+  const ty = isShift ? l.ty : unifyIntegers(ctx, e, l, r);
+  if (ty === "error") return ERROR;
+  if (COMPARISON.has(e.op)) {
+    if (typeof l.value === "bigint" && typeof r.value === "bigint") return { ty: "bool", value: compare(e.op, l.value, r.value) };
+    return { ty: "bool" };
+  }
+  if (typeof l.value === "bigint" && typeof r.value === "bigint") {
+    const v = arithmetic(ctx, e, l.value, r.value);
+    if (v === undefined) return ERROR;
+    return finishConstant(ctx, e, ty, ty === "int" ? v : wrap(v, ty as "u64" | "i64"));
+  }
+  if (typeof r.value === "bigint" && r.value === 0n && (e.op === "/" || e.op === "%")) {
+    ctx.report("WSP0208", e.right, `division by zero`);
+    return ERROR;
+  }
+  const symbolic = l.symbolic !== undefined && r.symbolic !== undefined ? `${l.symbolic} ${e.op} ${r.symbolic}` : undefined;
+  return symbolic === undefined ? { ty } : { ty, symbolic };
+}
+
+function compare(op: string, a: bigint, b: bigint): boolean {
+  switch (op) {
+    case "==": return a === b;
+    case "!=": return a !== b;
+    case "<": return a < b;
+    case "<=": return a <= b;
+    case ">": return a > b;
+    default: return a >= b;
+  }
+}
+
+/** Exact integer arithmetic for constant folding (C semantics: `/` and `%` truncate). */
+function arithmetic(ctx: CheckContext, e: BinaryExpr, a: bigint, b: bigint): bigint | undefined {
+  switch (e.op) {
+    case "+": return a + b;
+    case "-": return a - b;
+    case "*": return a * b;
+    case "/":
+    case "%":
+      if (b === 0n) {
+        ctx.report("WSP0208", e.right, `division by zero`);
+        return undefined;
+      }
+      return e.op === "/" ? a / b : a % b;
+    case "&": return a & b;
+    case "|": return a | b;
+    case "^": return a ^ b;
+    case "<<":
+    case ">>":
+      if (b < 0n || b > 63n) {
+        ctx.report("WSP0203", e.right, `shift amount must be between 0 and 63, but it is ${b}`);
+        return undefined;
+      }
+      return e.op === "<<" ? a << b : a >> b;
+    default:
+      return undefined;
+  }
+}
+
+/** Constants must fit 64 bits (as u64 or as i64) even before they meet a typed operand. */
+function finishConstant(ctx: CheckContext, at: Span, ty: Ty, v: bigint): ExprResult {
+  if (v > U64_MAX || v < I64_MIN) {
+    ctx.report("WSP0209", at, `this constant expression overflows 64 bits (its value is ${v})`);
+    return ERROR;
+  }
+  return { ty, value: v, symbolic: String(v) };
+}
+
+function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
+  const name = e.callee.text;
+  if (!(BUILTIN_FUNCTIONS as readonly string[]).includes(name)) {
+    const symbol = ctx.resolveGlobal(name);
+    const what = symbol
+      ? `\`${name}\` is a ${describeDecl(symbol.decl)}; ${symbol.decl.kind === "Kernel" ? "kernel calls are statements, not values" : "only built-in functions can be called in expressions"}`
+      : `unknown function \`${name}\`${didYouMean(name, BUILTIN_FUNCTIONS)}; the built-in functions are ${BUILTIN_FUNCTIONS.join(", ")}`;
+    ctx.report(symbol ? "WSP0204" : "WSP0101", e.callee, what);
+    for (const a of e.args) checkExpr(ctx, a.value, env);
+    return ERROR;
+  }
+  const params = name === "select" ? ["cond", "then", "else"] : name === "min" || name === "max" ? ["a", "b"] : ["value"];
+  const matched = matchArguments(ctx, e.args, params.map((p) => ({ name: p })), `\`${name}\``, e.callee);
+  const results = e.args.map((a) => checkExpr(ctx, a.value, env));
+  if (!matched || results.some((r) => r.ty === "error")) return ERROR;
+  const arg = (i: number): ExprResult => results[matched[i]!]!;
+  const argExpr = (i: number): Expr => e.args[matched[i]!]!.value;
+  switch (name) {
+    case "select": {
+      const c = arg(0);
+      if (c.ty !== "bool") {
+        ctx.report("WSP0201", argExpr(0), `the condition of \`select\` must be a bool, but this is ${showTy(c.ty)}`);
+        return ERROR;
+      }
+      const ty = unifyOperands(ctx, e, argExpr(1), arg(1), argExpr(2), arg(2));
+      if (ty === "error") return ERROR;
+      if (typeof c.value === "boolean") {
+        const chosen = c.value ? arg(1) : arg(2);
+        return chosen.value === undefined ? { ty } : { ty, value: chosen.value };
+      }
+      return { ty };
+    }
+    case "min":
+    case "max": {
+      for (const i of [0, 1]) {
+        if (!isInteger(arg(i).ty)) {
+          ctx.report("WSP0201", argExpr(i), `\`${name}\` needs integers, but this is ${showTy(arg(i).ty)}`);
+          return ERROR;
+        }
+      }
+      const ty = unifyOperands(ctx, e, argExpr(0), arg(0), argExpr(1), arg(1));
+      if (ty === "error") return ERROR;
+      const a = arg(0).value;
+      const b = arg(1).value;
+      if (typeof a === "bigint" && typeof b === "bigint") {
+        const v = name === "min" ? (a < b ? a : b) : a > b ? a : b;
+        return { ty, value: v, symbolic: String(v) };
+      }
+      return { ty };
+    }
+    default: {
+      const to = name as "u64" | "i64";
+      const x = arg(0);
+      if (!isInteger(x.ty)) {
+        ctx.report("WSP0201", argExpr(0), `\`${name}(...)\` converts integers, but this is ${showTy(x.ty)}; use \`select(c, 1, 0)\` for a bool`);
+        return ERROR;
+      }
+      if (typeof x.value === "bigint") {
+        const v = wrap(x.value, to);
+        return { ty: to, value: v, symbolic: String(v) };
+      }
+      return { ty: to };
+    }
+  }
+}
+
+function unifyOperands(ctx: CheckContext, at: CallExpr, ae: Expr, a: ExprResult, be: Expr, b: ExprResult): Ty {
+  if (a.ty === b.ty) return a.ty;
+  if (a.ty === "int" && isInteger(b.ty)) return adaptLiteral(ctx, ae, a, b.ty);
+  if (b.ty === "int" && isInteger(a.ty)) return adaptLiteral(ctx, be, b, a.ty);
+  ctx.report("WSP0206", at.callee, `\`${at.callee.text}\` mixes ${showTy(a.ty)} and ${showTy(b.ty)}; both must have the same type`, {
+    related: [
+      { file: ctx.module.file, start: ae.start, end: ae.end, message: `this is ${showTy(a.ty)}` },
+      { file: ctx.module.file, start: be.start, end: be.end, message: `this is ${showTy(b.ty)}` },
+    ],
+  });
+  return "error";
+}
+
+/**
+ * Whether an expression of type `from` (with constant `value` when known) may be passed where a
+ * value of declared scalar type `declared` is expected; reports at `at` and returns false if not.
+ */
+export function checkAssignable(ctx: CheckContext, at: Span, from: ExprResult, declared: string, what: string): boolean {
+  if (from.ty === "error") return false;
+  const want = tyOfDeclared(declared);
+  if (want === undefined) return true;
+  if (want === "bool" || from.ty === "bool") {
+    if (from.ty !== want) {
+      ctx.report("WSP0201", at, `${what} is ${declared}, but this is ${showTy(from.ty)}`);
+      return false;
+    }
+    return true;
+  }
+  if (from.ty !== "int" && from.ty !== want) {
+    ctx.report("WSP0206", at, `${what} is ${declared} (${want}), but this is ${from.ty}; convert it with \`${want}(...)\``);
+    return false;
+  }
+  const range = rangeOf(declared);
+  if (range && typeof from.value === "bigint" && (from.value < range.min || from.value > range.max)) {
+    ctx.report("WSP0207", at, `${from.value} does not fit ${what}, a ${declared} (${range.min} to ${range.max})`);
+    return false;
+  }
+  return true;
+}

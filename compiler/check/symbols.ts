@@ -1,0 +1,188 @@
+import type {
+  AxisDecl, ConstDecl, Decl, Ident, KernelDecl, PipelineDecl, PolicyDecl, ScheduleDecl, SlotDecl,
+  SymbolDecl, TargetDecl, TensorDecl, UseDecl, UseItem, WorkloadDecl, ChannelDecl, ProcessDecl, Span, Expr, Arg,
+} from "../../grammar/ast.js";
+import type { SourceFile } from "../source-file.js";
+import type { Ty } from "./types.js";
+
+/** Declarations that introduce a module-level name (everything but `schedule`). */
+export type NamedDecl = Exclude<Decl, ScheduleDecl>;
+
+/** A module: one file, its declared or derived name, and its top-level names. */
+export interface ModuleInfo {
+  readonly file: string;
+  /** Dotted module name, e.g. "examples.indexer" (from `module`, else the file's base name). */
+  readonly name: string;
+  readonly source: SourceFile;
+  /** Top-level declarations by name (first declaration wins; duplicates are diagnosed). */
+  readonly decls: ReadonlyMap<string, DeclSymbol>;
+  /** Names brought in by `use`, by local name (alias or original). */
+  readonly imports: ReadonlyMap<string, ImportBinding>;
+  /** Names of the implicitly imported prelude. */
+  readonly prelude: ReadonlyMap<string, DeclSymbol>;
+}
+
+export interface DeclSymbol {
+  readonly name: string;
+  readonly decl: NamedDecl;
+  readonly module: ModuleInfo;
+  /** `module.name`, the input of stable ids. */
+  readonly qualifiedName: string;
+}
+
+export interface ImportBinding {
+  readonly use: UseDecl;
+  readonly item: UseItem;
+  readonly localName: Ident;
+  /** Undefined when the module or the item could not be found (already diagnosed). */
+  readonly target: DeclSymbol | undefined;
+}
+
+export type LocalKind =
+  | "loop"          // parallel/for variable
+  | "select"        // sparse select variable
+  | "token"         // recv/consume variable
+  | "let"           // policy `let`
+  | "policy-param"
+  | "kernel-param"; // scalar kernel parameter, visible in `cycles`
+
+export interface LocalSymbol {
+  readonly localKind: LocalKind;
+  readonly ident: Ident;
+  readonly ty: Ty;
+  /** For loop and select variables: the axis iterated. */
+  readonly axis?: DeclSymbol;
+}
+
+/** A lexical scope of local names; lookups walk outwards. */
+export class Scope {
+  private readonly names = new Map<string, LocalSymbol>();
+
+  constructor(readonly parent: Scope | undefined) {}
+
+  lookup(name: string): LocalSymbol | undefined {
+    return this.names.get(name) ?? this.parent?.lookup(name);
+  }
+
+  /** Defines `sym`; returns the local it collides with in this same scope, if any. */
+  define(sym: LocalSymbol): LocalSymbol | undefined {
+    const existing = this.names.get(sym.ident.text);
+    if (existing) return existing;
+    this.names.set(sym.ident.text, sym);
+    return undefined;
+  }
+
+  /** All visible local names, innermost first (for "did you mean"). */
+  *visible(): Iterable<string> {
+    yield* this.names.keys();
+    if (this.parent) yield* this.parent.visible();
+  }
+}
+
+/** A compile-time value: integers are exact, booleans are booleans. */
+export type Value = bigint | boolean;
+
+/** A tensor dimension: a folded constant, or a launch-time expression over symbols. */
+export type Dim =
+  | { readonly kind: "const"; readonly value: bigint }
+  | { readonly kind: "symbolic"; readonly text: string };
+
+export interface TensorInfo {
+  readonly dtype: string;
+  readonly dims: readonly (Dim | undefined)[];
+}
+
+export interface KernelParamInfo {
+  readonly name: string;
+  readonly ident: Ident;
+  readonly isTensor: boolean;
+  readonly direction: "in" | "out" | "inout" | undefined;
+  readonly dtype: string;
+  /** Tile shape for tensor parameters (undefined entries were diagnosed). */
+  readonly shape: readonly (bigint | undefined)[];
+}
+
+export interface KernelInfo {
+  readonly params: readonly KernelParamInfo[];
+  readonly executor: "aic" | "aiv" | undefined;
+}
+
+export type AxisShape =
+  | { readonly kind: "dense"; readonly size: bigint | undefined }
+  | { readonly kind: "dyn"; readonly symbol: DeclSymbol | undefined }
+  | { readonly kind: "ragged"; readonly outer: DeclSymbol | undefined; readonly lengths: DeclSymbol | undefined }
+  | { readonly kind: "sparse"; readonly outer: DeclSymbol | undefined; readonly indptr: DeclSymbol | undefined; readonly indices: DeclSymbol | undefined };
+
+export interface TargetInfo {
+  readonly properties: ReadonlyMap<string, bigint | string>;
+}
+
+export interface PolicyInfo {
+  readonly kind: "dispatch" | "ready" | "start" | undefined;
+  /** `task.X` attributes the body reads, with where. */
+  readonly taskAttributes: readonly { readonly name: string; readonly span: Span }[];
+}
+
+export type ResolvedName =
+  | { readonly kind: "global"; readonly symbol: DeclSymbol }
+  | { readonly kind: "local"; readonly symbol: LocalSymbol }
+  | { readonly kind: "channel"; readonly decl: ChannelDecl }
+  | { readonly kind: "process"; readonly decl: ProcessDecl };
+
+/**
+ * What checking learned, in side tables keyed by tree nodes (the tree itself stays a value).
+ * Later phases (lowering, analyses, the language server) read these instead of re-deriving.
+ */
+export interface Semantics {
+  readonly constValues: Map<ConstDecl, Value | undefined>;
+  readonly tensors: Map<TensorDecl, TensorInfo>;
+  readonly kernels: Map<KernelDecl, KernelInfo>;
+  readonly axes: Map<AxisDecl, AxisShape>;
+  readonly targets: Map<TargetDecl, TargetInfo>;
+  readonly policies: Map<PolicyDecl, PolicyInfo>;
+  readonly slots: Map<SlotDecl, { readonly ty: Ty }>;
+  readonly symbols: Map<SymbolDecl, { readonly ty: Ty }>;
+  /** Every identifier use that resolved, to its declaration (go to definition, references). */
+  readonly references: Map<Ident, ResolvedName>;
+  /** For each well-formed call's argument list: per parameter, the index of its argument. */
+  readonly argumentMaps: Map<readonly Arg[], readonly (number | undefined)[]>;
+  /** The type of every checked expression. */
+  readonly exprTypes: Map<Expr, Ty>;
+  /** Workload/pipeline a schedule applies to, and its target. */
+  readonly schedules: Map<ScheduleDecl, { readonly subject: DeclSymbol | undefined; readonly target: DeclSymbol | undefined }>;
+}
+
+export function emptySemantics(): Semantics {
+  return {
+    constValues: new Map(),
+    tensors: new Map(),
+    kernels: new Map(),
+    axes: new Map(),
+    targets: new Map(),
+    policies: new Map(),
+    slots: new Map(),
+    symbols: new Map(),
+    references: new Map(),
+    exprTypes: new Map(),
+    argumentMaps: new Map(),
+    schedules: new Map(),
+  };
+}
+
+export type WorkloadLike = WorkloadDecl | PipelineDecl;
+
+/** What each declaration kind is called in messages. */
+export function describeDecl(decl: NamedDecl): string {
+  switch (decl.kind) {
+    case "Const": return "constant";
+    case "Slot": return "slot";
+    case "Symbol": return "symbol";
+    case "Axis": return "axis";
+    case "Tensor": return "tensor";
+    case "Kernel": return "kernel";
+    case "Policy": return "policy";
+    case "Workload": return "workload";
+    case "Pipeline": return "pipeline";
+    case "Target": return "target";
+  }
+}

@@ -1,0 +1,211 @@
+import type { ConstDecl, Decl, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
+import { bindDeclarations, bindImports, moduleNameOf } from "./check/bind.js";
+import { checkPipeline, checkWorkload, type TaskSite } from "./check/body.js";
+import type { CheckContext } from "./check/context.js";
+import { checkAxis, checkKernel, checkPolicy, checkSlot, checkSymbol, checkTarget, checkTensor, evaluateConst } from "./check/decls.js";
+import { checkSchedule } from "./check/schedule.js";
+import { didYouMean } from "./check/suggest.js";
+import { emptySemantics, type DeclSymbol, type ImportBinding, type ModuleInfo, type Semantics, type Value } from "./check/symbols.js";
+import type { Ty } from "./check/types.js";
+import { compareDiagnostics, makeDiagnostic, type Diagnostic, type DiagnosticCode, type DiagnosticExtras } from "./diagnostic.js";
+import type { CompilerHost } from "./host.js";
+import { parseSourceFile, type SourceFile } from "./source-file.js";
+
+export const PRELUDE_MODULE = ["std", "prelude"] as const;
+
+/** The checked program: every module reached from the roots, what checking learned, and all diagnostics. */
+export interface CheckResult {
+  readonly diagnostics: readonly Diagnostic[];
+  readonly files: ReadonlyMap<string, SourceFile>;
+  readonly modules: ReadonlyMap<string, ModuleInfo>;
+  readonly semantics: Semantics;
+  /** Kernel calls of each workload and pipeline, with the task attributes their tasks have. */
+  readonly taskSites: ReadonlyMap<WorkloadDecl | PipelineDecl, readonly TaskSite[]>;
+  /** The root files, in the order given. */
+  readonly roots: readonly string[];
+}
+
+interface Loaded {
+  readonly modules: Map<string, ModuleInfo>;
+  readonly useTargets: Map<UseDecl, ModuleInfo | undefined>;
+  readonly diagnostics: Diagnostic[];
+  readonly prelude: ModuleInfo | undefined;
+}
+
+/** Parses the roots and, transitively, every module they `use` (plus the prelude). */
+function loadModules(roots: readonly string[], host: CompilerHost): Loaded {
+  const modules = new Map<string, ModuleInfo>();
+  const useTargets = new Map<UseDecl, ModuleInfo | undefined>();
+  const diagnostics: Diagnostic[] = [];
+  const pending: { file: string; text: string }[] = [];
+
+  const load = (file: string): ModuleInfo | undefined => {
+    const existing = modules.get(file);
+    if (existing) return existing;
+    const text = host.readFile(file);
+    if (text === undefined) return undefined;
+    const source = parseSourceFile(file, text);
+    const module: ModuleInfo = { file, name: moduleNameOf(source), source, decls: new Map(), imports: new Map(), prelude: new Map() };
+    modules.set(file, module);
+    diagnostics.push(...source.syntaxDiagnostics);
+    pending.push({ file, text });
+    return module;
+  };
+
+  for (const root of roots) {
+    if (!load(root)) diagnostics.push(makeDiagnostic("WSP0104", root, { start: 0, end: 0 }, `cannot read \`${root}\``));
+  }
+  const preludeFile = roots.length > 0 ? host.resolveModule(PRELUDE_MODULE, roots[0]!, undefined) : undefined;
+  const prelude = preludeFile ? load(preludeFile) : undefined;
+
+  while (pending.length > 0) {
+    const { file } = pending.shift()!;
+    const module = modules.get(file)!;
+    const declared = module.source.ast.module?.name.parts.map((p) => p.text);
+    for (const use of module.source.ast.uses) {
+      const path = use.module.parts.map((p) => p.text);
+      if (path.some((p) => p.length === 0)) continue;
+      const resolved = host.resolveModule(path, file, declared);
+      const target = resolved ? load(resolved) : undefined;
+      useTargets.set(use, target);
+      if (!target) {
+        const known = [...modules.values()].map((m) => m.name);
+        diagnostics.push(makeDiagnostic("WSP0101", file, use.module, `unknown module \`${path.join(".")}\`${didYouMean(path.join("."), known)}; modules are found in the standard library (std.*) and by path from the project root`));
+      }
+    }
+  }
+  return { modules, useTargets, diagnostics, prelude };
+}
+
+/** Orders declarations so each kind is checked after the kinds it reads (across modules). */
+const PASSES: readonly Decl["kind"][][] = [["Slot", "Symbol"], ["Const"], ["Tensor"], ["Axis"], ["Kernel", "Target", "Policy"], ["Workload", "Pipeline"], ["Schedule"]];
+
+/**
+ * Checks a program: a pure function of the root file names and the host. Never throws on any
+ * input; everything wrong is a diagnostic.
+ */
+export function checkProgram(roots: readonly string[], host: CompilerHost): CheckResult {
+  const loaded = loadModules(roots, host);
+  const diagnostics = loaded.diagnostics;
+  const sem = emptySemantics();
+  const prelude = loaded.prelude;
+
+  for (const m of loaded.modules.values()) bindDeclarations(m, m.decls as Map<string, DeclSymbol>, diagnostics);
+  for (const m of loaded.modules.values()) {
+    bindImports(m, m.imports as Map<string, ImportBinding>, (use) => loaded.useTargets.get(use), diagnostics);
+    if (prelude && m !== prelude) for (const [k, v] of prelude.decls) (m.prelude as Map<string, DeclSymbol>).set(k, v);
+  }
+
+  const constants = new Map<ConstDecl, { ty: Ty; value: Value | undefined } | "pending">();
+  const contexts = new Map<ModuleInfo, CheckContext>();
+  const contextOf = (m: ModuleInfo): CheckContext => {
+    let ctx = contexts.get(m);
+    if (!ctx) {
+      ctx = makeContext(m, sem, diagnostics, (symbol) => constantOf(symbol));
+      contexts.set(m, ctx);
+    }
+    return ctx;
+  };
+  const constantOf = (symbol: DeclSymbol): { ty: Ty; value: Value | undefined } => {
+    const decl = symbol.decl as ConstDecl;
+    const known = constants.get(decl);
+    if (known === "pending") {
+      contextOf(symbol.module).report("WSP0212", decl.name, `constant \`${symbol.name}\` is defined in terms of itself`);
+      const broken = { ty: "error" as Ty, value: undefined };
+      constants.set(decl, broken);
+      return broken;
+    }
+    if (known) return known;
+    constants.set(decl, "pending");
+    const result = evaluateConst(contextOf(symbol.module), decl);
+    if (constants.get(decl) === "pending") constants.set(decl, result);
+    sem.constValues.set(decl, result.value);
+    return constants.get(decl) as { ty: Ty; value: Value | undefined };
+  };
+
+  const taskSites = new Map<WorkloadDecl | PipelineDecl, readonly TaskSite[]>();
+  for (const kinds of PASSES) {
+    for (const m of loaded.modules.values()) {
+      const ctx = contextOf(m);
+      for (const d of m.source.ast.decls) {
+        if (!kinds.includes(d.kind)) continue;
+        checkDecl(ctx, d, m, taskSites, constantOf);
+      }
+    }
+  }
+
+  const files = new Map<string, SourceFile>();
+  for (const m of loaded.modules.values()) files.set(m.file, m.source);
+  return {
+    diagnostics: dedupe(diagnostics).sort(compareDiagnostics),
+    files,
+    modules: loaded.modules,
+    semantics: sem,
+    taskSites,
+    roots,
+  };
+}
+
+function checkDecl(
+  ctx: CheckContext,
+  d: Decl,
+  m: ModuleInfo,
+  taskSites: Map<WorkloadDecl | PipelineDecl, readonly TaskSite[]>,
+  constantOf: (s: DeclSymbol) => unknown,
+): void {
+  switch (d.kind) {
+    case "Slot": return checkSlot(ctx, d);
+    case "Symbol": return checkSymbol(ctx, d);
+    case "Const": {
+      const symbol = m.decls.get(d.name.text);
+      if (symbol?.decl === d) constantOf(symbol);
+      else evaluateConst(ctx, d); // a duplicate: still report what is wrong inside it
+      return;
+    }
+    case "Tensor": return checkTensor(ctx, d);
+    case "Axis": return checkAxis(ctx, d);
+    case "Kernel": return checkKernel(ctx, d);
+    case "Target": return checkTarget(ctx, d);
+    case "Policy": return checkPolicy(ctx, d);
+    case "Workload": taskSites.set(d, checkWorkload(ctx, d)); return;
+    case "Pipeline": taskSites.set(d, checkPipeline(ctx, d)); return;
+    case "Schedule":
+      return checkSchedule(ctx, d, (subject) =>
+        subject.decl.kind === "Workload" || subject.decl.kind === "Pipeline" ? taskSites.get(subject.decl) : undefined);
+  }
+}
+
+function makeContext(
+  module: ModuleInfo,
+  sem: Semantics,
+  diagnostics: Diagnostic[],
+  constant: (symbol: DeclSymbol) => { ty: Ty; value: Value | undefined },
+): CheckContext {
+  return {
+    module,
+    sem,
+    report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras) {
+      diagnostics.push(makeDiagnostic(code, module.file, span, message, extras));
+    },
+    resolveGlobal(name: string) {
+      return module.decls.get(name) ?? module.imports.get(name)?.target ?? module.prelude.get(name);
+    },
+    *globalNames() {
+      yield* module.decls.keys();
+      yield* module.imports.keys();
+      yield* module.prelude.keys();
+    },
+    constant,
+  };
+}
+
+/** The same diagnostic reached twice (e.g. a shared constant) is reported once. */
+function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return diagnostics.filter((d) => {
+    const key = `${d.file}\0${d.start}\0${d.end}\0${d.code}\0${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
