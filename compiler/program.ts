@@ -1,4 +1,7 @@
 import type { ConstDecl, Decl, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
+import { checkCapabilities } from "./analysis/capability-check.js";
+import type { Backend } from "./check/target-model.js";
+import { buildUnits } from "./units.js";
 import { bindDeclarations, bindImports, moduleNameOf } from "./check/bind.js";
 import { checkPipeline, checkWorkload, type TaskSite } from "./check/body.js";
 import type { CheckContext } from "./check/context.js";
@@ -12,6 +15,8 @@ import type { CompilerHost } from "./host.js";
 import { parseSourceFile, type SourceFile } from "./source-file.js";
 
 export const PRELUDE_MODULE = ["std", "prelude"] as const;
+/** Loaded with every program (not imported): the default schedule's target and policies live there. */
+export const DEFAULTS_MODULES = [["std", "targets"], ["std", "policies"]] as const;
 
 /** The checked program: every module reached from the roots, what checking learned, and all diagnostics. */
 export interface CheckResult {
@@ -57,6 +62,10 @@ function loadModules(roots: readonly string[], host: CompilerHost): Loaded {
   }
   const preludeFile = roots.length > 0 ? host.resolveModule(PRELUDE_MODULE, roots[0]!, undefined) : undefined;
   const prelude = preludeFile ? load(preludeFile) : undefined;
+  for (const path of DEFAULTS_MODULES) {
+    const file = roots.length > 0 ? host.resolveModule(path, roots[0]!, undefined) : undefined;
+    if (file) load(file);
+  }
 
   while (pending.length > 0) {
     const { file } = pending.shift()!;
@@ -131,6 +140,15 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
         if (!kinds.includes(d.kind)) continue;
         checkDecl(ctx, d, m, taskSites, constantOf);
       }
+    }
+  }
+
+  if (!diagnostics.some((d) => d.severity === "error")) {
+    const partial = { diagnostics, files: new Map(), modules: loaded.modules, semantics: sem, taskSites, roots };
+    for (const unit of buildUnits(partial)) {
+      const target = unit.target.decl.kind === "Target" ? sem.targets.get(unit.target.decl) : undefined;
+      const backend = target?.properties.get("backend");
+      if (typeof backend === "string") diagnostics.push(...checkCapabilities(sem, unit, backend as Backend));
     }
   }
 

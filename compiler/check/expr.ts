@@ -21,8 +21,9 @@ export const BUILTIN_FUNCTIONS = ["select", "min", "max", "u64", "i64"] as const
 
 export function checkExpr(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult {
   const r = typeOf(ctx, e, env);
-  // Lowering picks signed or unsigned instructions from these.
+  // Lowering picks signed or unsigned instructions from these, and reads folded sizes.
   ctx.sem.exprTypes.set(e, r.ty);
+  if (r.value !== undefined) ctx.sem.exprValues.set(e, r.value);
   return r;
 }
 

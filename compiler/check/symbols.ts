@@ -148,6 +148,8 @@ export interface Semantics {
   readonly argumentMaps: Map<readonly Arg[], readonly (number | undefined)[]>;
   /** The type of every checked expression. */
   readonly exprTypes: Map<Expr, Ty>;
+  /** The folded value of every checked expression that is a compile-time constant. */
+  readonly exprValues: Map<Expr, Value>;
   /** Workload/pipeline a schedule applies to, and its target. */
   readonly schedules: Map<ScheduleDecl, { readonly subject: DeclSymbol | undefined; readonly target: DeclSymbol | undefined }>;
 }
@@ -164,6 +166,7 @@ export function emptySemantics(): Semantics {
     symbols: new Map(),
     references: new Map(),
     exprTypes: new Map(),
+    exprValues: new Map(),
     argumentMaps: new Map(),
     schedules: new Map(),
   };

@@ -1,0 +1,92 @@
+import type { Span, Stmt } from "../../grammar/ast.js";
+import { CAPABILITIES, FEATURES, type Capability, type Feature } from "../capabilities.js";
+import type { DeclSymbol, Semantics } from "../check/symbols.js";
+import type { Backend } from "../check/target-model.js";
+import { makeDiagnostic, type Diagnostic, type Location } from "../diagnostic.js";
+import { reachableDeclarations } from "../reachable.js";
+import type { BuildUnit } from "../units.js";
+
+/** Features whose report is implied by another's (a rendezvous is a channel). */
+const PARENT: Partial<Record<Feature, Feature>> = { rendezvous: "channels", replicas: "channels" };
+
+/** Where a unit uses each feature: the first place, for the diagnostic's range. */
+export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Location> {
+  const found = new Map<Feature, Location>();
+  const file = unit.subject.module.file;
+  const note = (f: Feature, at: Span, inFile = file) => {
+    if (!found.has(f)) found.set(f, { file: inFile, start: at.start, end: at.end });
+  };
+  for (const d of unit.schedule?.directives ?? []) note(d.kind.toLowerCase() as Feature, d.keyword, unitFile(unit));
+  const subject = unit.subject.decl;
+  const axes = new Set<DeclSymbol>();
+  const walk = (stmts: readonly Stmt[]): void => {
+    for (const s of stmts) {
+      switch (s.kind) {
+        case "Scope": note("scopes", s); walk(s.body.statements); break;
+        case "Load": note("slots", s); break;
+        case "When": note("when", s); for (const b of s.branches) walk(b.body.statements); if (s.otherwise) walk(s.otherwise.statements); break;
+        case "Parallel": case "For":
+          for (const b of s.bindings) noteAxis(b.axis, b.axis);
+          walk(s.body.statements);
+          break;
+        case "Select": noteAxis(s.binding.axis, s.binding.axis); walk(s.body.statements); break;
+        case "Consume": walk(s.body.statements); break;
+        default: break;
+      }
+    }
+  };
+  const noteAxis = (name: { text: string } & Span, at: Span) => {
+    const r = sem.references.get(name as never);
+    if (r?.kind !== "global" || r.symbol.decl.kind !== "Axis") return;
+    axes.add(r.symbol);
+    const k = r.symbol.decl.axisKind.text;
+    if (k === "dyn" || k === "ragged" || k === "sparse") note(k, at);
+  };
+  for (const s of reachableDeclarations([subject], sem)) {
+    const info = s.decl.kind === "Tensor" ? sem.tensors.get(s.decl) : undefined;
+    if (info?.dims.some((d) => d?.kind === "symbolic")) note("dyn", s.decl.name, s.module.file);
+  }
+  if (subject.kind === "Workload") walk(subject.body.statements);
+  if (subject.kind === "Pipeline") {
+    for (const m of subject.members) {
+      if (m.kind === "Channel") {
+        note("channels", m.name);
+        if (m.depth && sem.exprValues.get(m.depth) === 0n) note("rendezvous", m.depth);
+      } else {
+        if (m.replicate) note("replicas", m.replicate);
+        walk(m.body.statements);
+      }
+    }
+  }
+  return found;
+}
+
+function unitFile(unit: BuildUnit): string {
+  return unit.scheduleFile ?? unit.subject.module.file;
+}
+
+/** The capability report of a unit: one line per feature it uses. */
+export function capabilityReport(backend: Backend, features: ReadonlyMap<Feature, unknown>): { directive: Feature; status: Capability["status"]; reason: string }[] {
+  const always: Feature[] = ["dispatch", "window", "ready", "start", "pools"];
+  return FEATURES.filter((f) => always.includes(f) || features.has(f)).map((f) => ({ directive: f, ...CAPABILITIES[backend][f] }));
+}
+
+/**
+ * Diagnostics for what a target does not enforce: an error for unsupported constructs, a warning
+ * for directives it only records or ignores — each at the directive's or construct's own range.
+ * Directives left at their defaults are not reported (the user asked for nothing).
+ */
+export function checkCapabilities(sem: Semantics, unit: BuildUnit, backend: Backend): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const features = unitFeatures(sem, unit);
+  for (const [feature, at] of features) {
+    const c = CAPABILITIES[backend][feature];
+    if (c.status === "enforced") continue;
+    const parent = PARENT[feature];
+    if (parent && features.has(parent) && CAPABILITIES[backend][parent].status === c.status) continue;
+    const verb = c.status === "unsupported" ? "is not supported" : c.status === "recorded" ? "is recorded but not enforced" : "is ignored";
+    out.push(makeDiagnostic(c.status === "unsupported" ? "WSP0801" : "WSP0802", at.file, at,
+      `\`${feature}\` ${verb} on ${unit.target.name} (${backend}): ${c.reason}`));
+  }
+  return out;
+}
