@@ -25,7 +25,10 @@ const SYNTAX_CODES: Readonly<Record<SyntaxProblemKind, DiagnosticCode>> = {
 };
 
 /** Parses `text` as the file named `file`. Never throws: problems become diagnostics. */
-export function parseSourceFile(file: string, text: string): SourceFile {
+export function parseSourceFile(file: string, raw: string): SourceFile {
+  // A byte-order mark is not part of the program: editors neither show nor count it, so
+  // positions are computed without it.
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const result = parse(text);
   const syntaxDiagnostics = result.problems.map((p) =>
     makeDiagnostic(SYNTAX_CODES[p.kind], file, p, p.message),

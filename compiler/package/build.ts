@@ -9,7 +9,7 @@ import type { Diagnostic } from "../diagnostic.js";
 import type { CheckResult } from "../program.js";
 import { compileExpr, intInstr, type Code } from "./bytecode.js";
 import { reachableDeclarations } from "../reachable.js";
-import { stableId } from "./ids.js";
+import { stableId } from "../../runtime/package/ids.js";
 import { packageJson } from "./json.js";
 import { codeEnv, lowerBody, type Numbering, type PlanStmt } from "./plan.js";
 import type { BuildUnit } from "../units.js";
@@ -63,7 +63,7 @@ export function buildPackage(result: CheckResult, unit: BuildUnit, options: Buil
   const roots: object[] = [unit.subject.decl, ...directives.refs];
   const reachable = reachableDeclarations(roots, sem);
   const numbering = numberDeclarations(reachable, unit);
-  const plan = lowerPlan(result, unit, numbering, reachable);
+  const plan = lowerPlan(result, unit, numbering, reachable, options.sourcePath);
   const capabilities = capabilityReport(backend, unitFeatures(sem, unit));
   const diagnostics: Diagnostic[] = [];
   const manifest = manifestObject(result, unit, options, numbering, reachable, directives, capabilities, backend);
@@ -97,7 +97,7 @@ interface ResolvedDirectives {
   readonly ready: PolicyUse;
   readonly start: PolicyUse;
   readonly window: { readonly size: number; readonly unit: string; readonly mode: string };
-  readonly pools: { tensormap: number; deplist: number; heap_bytes: number; ready: number };
+  readonly pools: { tensormap: number; deplist: number; heap_bytes: number; ready: number } | null;
   /** Tree nodes the directives mention (for reachability). */
   readonly refs: object[];
 }
@@ -106,6 +106,8 @@ interface PolicyUse {
   readonly policy: DeclSymbol;
   /** Arguments in parameter order. */
   readonly args: readonly (Expr | bigint)[];
+  /** Where the use is written: the directive, else the schedule, else the policy itself. */
+  readonly at: { readonly file: string; readonly start: number };
 }
 
 function findDecl(result: CheckResult, module: string, name: string): DeclSymbol {
@@ -127,29 +129,38 @@ function resolveDirectives(result: CheckResult, unit: BuildUnit): ResolvedDirect
   const find = <K extends Directive["kind"]>(k: K) =>
     unit.schedule?.directives.find((d): d is Extract<Directive, { kind: K }> => d.kind === k);
   const refs: object[] = [];
-  const use = (ref: PolicyRef | undefined, fallback: () => PolicyUse): PolicyUse => {
-    if (!ref) return fallback();
+  const scheduleFile = unit.scheduleFile ?? unit.subject.module.file;
+  const byDefault = (policy: DeclSymbol, args: bigint[]): PolicyUse => ({
+    policy,
+    args,
+    at: unit.schedule ? { file: scheduleFile, start: unit.schedule.start } : { file: policy.module.file, start: policy.decl.start },
+  });
+  const use = (d: { keyword: { start: number }; policy: PolicyRef } | undefined, fallback: () => PolicyUse): PolicyUse => {
+    if (!d) return fallback();
+    const ref = d.policy;
     refs.push(ref);
     const r = sem.references.get(ref.name);
     if (r?.kind !== "global" || r.symbol.decl.kind !== "Policy") throw new Error("unresolved policy");
     const map = sem.argumentMaps.get(ref.args) ?? [];
-    return { policy: r.symbol, args: r.symbol.decl.params.map((_, i) => ref.args[map[i]!]!.value) };
+    return { policy: r.symbol, args: r.symbol.decl.params.map((_, i) => ref.args[map[i]!]!.value), at: { file: scheduleFile, start: d.keyword.start } };
   };
-  const dispatch = use(find("Dispatch")?.policy, () => ({ policy: findDecl(result, "std.policies", "round_robin"), args: [BigInt(prop("schedulers", 1))] }));
-  const ready = use(find("Ready")?.policy, () => ({ policy: findDecl(result, "std.prelude", "fifo"), args: [] }));
-  const start = use(find("Start")?.policy, () => ({ policy: findDecl(result, "std.prelude", "eager"), args: [] }));
+  const dispatch = use(find("Dispatch"), () => byDefault(findDecl(result, "std.policies", "round_robin"), [BigInt(prop("schedulers", 1))]));
+  const ready = use(find("Ready"), () => byDefault(findDecl(result, "std.prelude", "fifo"), []));
+  const start = use(find("Start"), () => byDefault(findDecl(result, "std.prelude", "eager"), []));
   refs.push(dispatch.policy.decl.name, ready.policy.decl.name, start.policy.decl.name);
   const w = find("Window");
   const window = w
     ? { size: Number(constValue(sem, w.size)), unit: w.unit?.text ?? "tasks", mode: w.mode?.text ?? "stall" }
     : { size: prop("max_window", 16384), unit: "tasks", mode: "stall" };
+  // A target that bounds no pool (host_build_graph has none) gets none, unless the schedule sizes them.
+  const bounded = ["tensormap_pool", "deplist_pool", "heap_bytes", "ready_queue"].some((k) => props?.has(k)) || find("Pools") !== undefined;
   const pools = { tensormap: prop("tensormap_pool", 65536), deplist: prop("deplist_pool", 16384), heap_bytes: prop("heap_bytes", 268435456), ready: prop("ready_queue", 65536) };
   for (const e of find("Pools")?.entries ?? []) {
     const size = Number(constValue(sem, e.size) * (e.unit ? BYTE_UNITS[e.unit.text] ?? 1n : 1n));
     if (e.name.text === "heap") pools.heap_bytes = size;
     else if (e.name.text in pools) (pools as Record<string, number>)[e.name.text] = size;
   }
-  return { dispatch, ready, start, window, pools, refs };
+  return { dispatch, ready, start, window, pools: bounded ? pools : null, refs };
 }
 
 /** The folded value of a checked constant expression (sizes, counts). */
@@ -172,7 +183,7 @@ function lineMapOf(result: CheckResult, file: string): LineMap {
   return result.files.get(file)?.lineMap ?? new LineMap("");
 }
 
-function lowerPlan(result: CheckResult, unit: BuildUnit, numbering: Numbering, reachable: readonly DeclSymbol[]): Plan {
+function lowerPlan(result: CheckResult, unit: BuildUnit, numbering: Numbering, reachable: readonly DeclSymbol[], locPath: (file: string) => string): Plan {
   const sem = result.semantics;
   const env = codeEnv(sem, numbering, () => undefined);
   const axisName = (e: Expr | undefined): DeclSymbol | undefined => {
@@ -199,10 +210,11 @@ function lowerPlan(result: CheckResult, unit: BuildUnit, numbering: Numbering, r
   });
   const file = unit.subject.module.file;
   const lineMap = lineMapOf(result, file);
+  const recorded = locPath(file);
   const subject = unit.subject.decl;
   const bodies = subject.kind === "Workload"
-    ? [{ name: subject.name.text, ...lowerBody(subject.body, sem, numbering, file, lineMap) }]
-    : (subject as PipelineDecl).members.flatMap((m) => (m.kind === "Process" ? [{ name: m.name.text, ...lowerBody(m.body, sem, numbering, file, lineMap) }] : []));
+    ? [{ name: subject.name.text, ...lowerBody(subject.body, sem, numbering, recorded, lineMap) }]
+    : (subject as PipelineDecl).members.flatMap((m) => (m.kind === "Process" ? [{ name: m.name.text, ...lowerBody(m.body, sem, numbering, recorded, lineMap) }] : []));
   return { axes, bodies: bodies.map((b) => ({ name: b.name, vars: b.vars, body: b.body })) };
 }
 
@@ -220,9 +232,14 @@ function manifestObject(
 ) {
   const sem = result.semantics;
   const targetProps = unit.target.decl.kind === "Target" ? sem.targets.get(unit.target.decl)?.properties : undefined;
-  const properties: Record<string, number | string> = {};
-  for (const [k, v] of [...(targetProps ?? new Map())].sort(([a], [b]) => (a < b ? -1 : 1))) properties[k] = typeof v === "bigint" ? Number(v) : v;
+  const properties: Record<string, number> = {};
+  // `backend` has its own field; properties are the target's counts.
+  for (const [k, v] of [...(targetProps ?? new Map())].sort(([a], [b]) => (a < b ? -1 : 1))) if (typeof v === "bigint") properties[k] = Number(v);
   const env = codeEnv(sem, numbering, () => undefined);
+  const loc: LocOf = (file, start) => {
+    const p = lineMapOf(result, file).position(start);
+    return `${options.sourcePath(file)}:${p.line}:${p.col}`;
+  };
   const byKind = (k: string) => reachable.filter((s) => s.decl.kind === k);
   const policies = uniquePolicies([directives.dispatch.policy, directives.ready.policy, directives.start.policy]);
   const subject = unit.subject.decl;
@@ -235,8 +252,8 @@ function manifestObject(
     sources: [...result.modules.values()]
       .map((m) => ({ path: options.sourcePath(m.file), module: m.name, sha256: sha256(m.source.text) }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
-    kernels: byKind("Kernel").map((s, i) => kernelEntry(sem, s, i, numbering)),
-    tensors: byKind("Tensor").map((s) => tensorEntry(sem, s, env)),
+    kernels: byKind("Kernel").map((s, i) => kernelEntry(sem, s, i, numbering, loc)),
+    tensors: byKind("Tensor").map((s) => tensorEntry(sem, s, env, loc)),
     slots: byKind("Slot").map((s, i) => ({
       id: stableId(s.qualifiedName), name: s.name, qualified_name: s.qualifiedName, index: i,
       type: (s.decl as { type: { name: string } }).type.name, width: 64,
@@ -246,12 +263,12 @@ function manifestObject(
       id: stableId(s.qualifiedName), name: s.name, qualified_name: s.qualifiedName,
       type: (s.decl as { type: { name: string } }).type.name, width: 64,
     })),
-    policies: policies.map((p) => policyEntry(sem, p, numbering)),
+    policies: policies.map((p) => policyEntry(sem, p, numbering, loc)),
     schedule: {
-      dispatch: policyUse(directives.dispatch, env),
+      dispatch: policyUse(directives.dispatch, env, loc),
       window: directives.window,
-      ready: policyUse(directives.ready, env),
-      start: policyUse(directives.start, env),
+      ready: policyUse(directives.ready, env, loc),
+      start: policyUse(directives.start, env, loc),
       pools: directives.pools,
     },
     csp: subject.kind === "Pipeline" ? cspEntry(sem, unit, subject) : null,
@@ -264,7 +281,10 @@ function uniquePolicies(list: readonly DeclSymbol[]): DeclSymbol[] {
   return [...new Set(list)];
 }
 
-function kernelEntry(sem: Semantics, s: DeclSymbol, index: number, numbering: Numbering) {
+/** `path:line:col` of an offset in a source file, with the recorded (relative) path. */
+type LocOf = (file: string, start: number) => string;
+
+function kernelEntry(sem: Semantics, s: DeclSymbol, index: number, numbering: Numbering, loc: LocOf) {
   const d = s.decl as Extract<DeclSymbol["decl"], { kind: "Kernel" }>;
   const info = sem.kernels.get(d)!;
   const paramIndex = new Map<Ident, number>(info.params.map((p, i) => [p.ident, i]));
@@ -278,7 +298,7 @@ function kernelEntry(sem: Semantics, s: DeclSymbol, index: number, numbering: Nu
     params: info.params.map((p) => p.isTensor
       ? { name: p.name, kind: "tensor", direction: p.direction ?? "in", dtype: p.dtype, shape: p.shape.map((x) => Number(x ?? 0n)) }
       : { name: p.name, kind: "scalar", dtype: p.dtype }),
-    cycles: { text: d.cycles ? sourceText(s, d.cycles) : "0", code: cycles },
+    cycles: { text: d.cycles ? sourceText(s, d.cycles) : "0", code: cycles, loc: loc(s.module.file, (d.cycles ?? d.name).start) },
     source: d.source ? d.source.value : null,
   };
 }
@@ -287,7 +307,7 @@ function sourceText(s: DeclSymbol, e: { start: number; end: number }): string {
   return s.module.source.text.slice(e.start, e.end).replace(/\s+/g, " ");
 }
 
-function tensorEntry(sem: Semantics, s: DeclSymbol, env: ReturnType<typeof codeEnv>) {
+function tensorEntry(sem: Semantics, s: DeclSymbol, env: ReturnType<typeof codeEnv>, loc: LocOf) {
   const d = s.decl as TensorDecl;
   const info = sem.tensors.get(d)!;
   return {
@@ -297,13 +317,13 @@ function tensorEntry(sem: Semantics, s: DeclSymbol, env: ReturnType<typeof codeE
     dtype: info.dtype,
     dims: d.type.dims.map((e, i) => {
       const dim = info.dims[i];
-      return dim?.kind === "const" ? { const: Number(dim.value) } : { code: compileExpr(e, env) };
+      return dim?.kind === "const" ? { const: Number(dim.value) } : { code: compileExpr(e, env), loc: loc(s.module.file, e.start) };
     }),
     role: d.direction?.value ?? "intermediate",
   };
 }
 
-function policyEntry(sem: Semantics, s: DeclSymbol, numbering: Numbering) {
+function policyEntry(sem: Semantics, s: DeclSymbol, numbering: Numbering, loc: LocOf) {
   const d = s.decl as Extract<DeclSymbol["decl"], { kind: "Policy" }>;
   const vars = new Map<Ident, number>(d.params.map((p, i) => [p.name, i]));
   d.lets.forEach((l, i) => vars.set(l.name, d.params.length + i));
@@ -316,13 +336,15 @@ function policyEntry(sem: Semantics, s: DeclSymbol, numbering: Numbering) {
     params: d.params.map((p) => ({ name: p.name.text, type: p.type.name })),
     lets: d.lets.map((l, i) => ({ var: d.params.length + i, code: compileExpr(l.value, env) })),
     code: compileExpr(d.result, env),
+    loc: loc(s.module.file, d.result.start),
   };
 }
 
-function policyUse(use: PolicyUse, env: ReturnType<typeof codeEnv>) {
+function policyUse(use: PolicyUse, env: ReturnType<typeof codeEnv>, loc: LocOf) {
   return {
     policy: stableId(use.policy.qualifiedName),
     args: use.args.map((a) => (typeof a === "bigint" ? [intInstr(a)] : compileExpr(a, env))),
+    loc: loc(use.at.file, use.at.start),
   };
 }
 

@@ -5,15 +5,15 @@ import { compileExpr, type Code, type CodeEnv } from "./bytecode.js";
 
 /** A statement of the compact plan (docs/package-format.md, "plan.json"). */
 export type PlanStmt =
-  | { readonly op: "parallel" | "for"; readonly vars: number[]; readonly axes: number[]; readonly rows: (Code | null)[]; readonly body: PlanStmt[]; readonly loc: string }
-  | { readonly op: "select"; readonly var: number; readonly axis: number; readonly row: Code; readonly body: PlanStmt[]; readonly loc: string }
+  | { readonly op: "parallel" | "for"; readonly vars: number[]; readonly names: string[]; readonly axes: number[]; readonly rows: (Code | null)[]; readonly body: PlanStmt[]; readonly loc: string }
+  | { readonly op: "select"; readonly var: number; readonly name: string; readonly axis: number; readonly row: Code; readonly body: PlanStmt[]; readonly loc: string }
   | { readonly op: "when"; readonly branches: { readonly cond: Code; readonly body: PlanStmt[] }[]; readonly else: PlanStmt[] | null; readonly loc: string }
   | { readonly op: "load"; readonly slot: number; readonly tensor: number; readonly index: Code[]; readonly loc: string }
   | { readonly op: "call"; readonly kernel: number; readonly args: PlanArg[]; readonly loc: string }
   | { readonly op: "scope"; readonly body: PlanStmt[]; readonly loc: string }
   | { readonly op: "send"; readonly channel: number; readonly value: Code; readonly loc: string }
-  | { readonly op: "recv"; readonly channel: number; readonly var: number; readonly loc: string }
-  | { readonly op: "consume"; readonly channel: number; readonly var: number; readonly body: PlanStmt[]; readonly loc: string }
+  | { readonly op: "recv"; readonly channel: number; readonly var: number; readonly name: string; readonly loc: string }
+  | { readonly op: "consume"; readonly channel: number; readonly var: number; readonly name: string; readonly body: PlanStmt[]; readonly loc: string }
   | { readonly op: "close"; readonly channel: number; readonly loc: string };
 
 export type PlanArg = { readonly tensor: number; readonly index: Code[] } | { readonly scalar: Code };
@@ -104,17 +104,24 @@ function lowerStmt(s: Stmt, l: BodyLowering, depth: number): { stmt: PlanStmt; d
   switch (s.kind) {
     case "Parallel":
     case "For": {
-      const rows = s.bindings.map((b) => (b.row ? code(b.row, l) : null));
+      // Bound one at a time: a row index may read the earlier bindings of the same statement.
+      const rows: (Code | null)[] = [];
+      const vars: number[] = [];
+      s.bindings.forEach((b, i) => {
+        rows.push(b.row ? code(b.row, l) : null);
+        vars.push(bind(b.variable, l, depth + i));
+      });
+      // Names let the runtime resolve `task.X` (policies read variables by name, the plan numbers them).
+      const names = s.bindings.map((b) => b.variable.text);
       const axes = s.bindings.map((b) => axisOf(b, l));
-      const vars = s.bindings.map((b, i) => bind(b.variable, l, depth + i));
       const body = lowerBlock(s.body, l, depth + s.bindings.length);
-      return { stmt: { op: s.kind === "Parallel" ? "parallel" : "for", vars, axes, rows, body, loc: at }, depth };
+      return { stmt: { op: s.kind === "Parallel" ? "parallel" : "for", vars, names, axes, rows, body, loc: at }, depth };
     }
     case "Select": {
       const row = code(s.binding.row!, l);
       const axis = axisOf(s.binding, l);
       const v = bind(s.binding.variable, l, depth);
-      return { stmt: { op: "select", var: v, axis, row, body: lowerBlock(s.body, l, depth + 1), loc: at }, depth };
+      return { stmt: { op: "select", var: v, name: s.binding.variable.text, axis, row, body: lowerBlock(s.body, l, depth + 1), loc: at }, depth };
     }
     case "When":
       return {
@@ -138,11 +145,11 @@ function lowerStmt(s: Stmt, l: BodyLowering, depth: number): { stmt: PlanStmt; d
       return { stmt: { op: "send", channel: channelOf(s.channel, l), value: s.value ? code(s.value, l) : [["int", "0"]], loc: at }, depth };
     case "Recv": {
       const v = bind(s.variable, l, depth);
-      return { stmt: { op: "recv", channel: channelOf(s.channel, l), var: v, loc: at }, depth: depth + 1 };
+      return { stmt: { op: "recv", channel: channelOf(s.channel, l), var: v, name: s.variable.text, loc: at }, depth: depth + 1 };
     }
     case "Consume": {
       const v = bind(s.variable, l, depth);
-      return { stmt: { op: "consume", channel: channelOf(s.channel, l), var: v, body: lowerBlock(s.body, l, depth + 1), loc: at }, depth };
+      return { stmt: { op: "consume", channel: channelOf(s.channel, l), var: v, name: s.variable.text, body: lowerBlock(s.body, l, depth + 1), loc: at }, depth };
     }
     case "Close":
       return { stmt: { op: "close", channel: channelOf(s.channel, l), loc: at }, depth };

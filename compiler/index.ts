@@ -1,0 +1,79 @@
+/**
+ * The programmatic API of the `wsp` package: `import { compile, loadPackage, validatePackage } from "wsp"`.
+ * The CLI is a thin shell over these same functions.
+ */
+import * as path from "node:path";
+import { BACKEND_EMITTERS } from "./backends/index.js";
+import { sourcePathFor } from "./cli/build-command.js";
+import { createNodeHost, findPackage } from "./cli/node-host.js";
+import { writePackageDir } from "./cli/package-writer.js";
+import type { Diagnostic } from "./diagnostic.js";
+import type { CompilerHost } from "./host.js";
+import { buildPackage } from "./package/build.js";
+import { checkProgram, type CheckResult } from "./program.js";
+import { buildUnits, unitName } from "./units.js";
+
+export { checkProgram, type CheckResult } from "./program.js";
+export { formatSource, type FormatResult } from "./format.js";
+export { parse } from "../grammar/parse.js";
+export type { CompilerHost } from "./host.js";
+export { CATALOGUE, type Diagnostic, type DiagnosticCode, type Severity } from "./diagnostic.js";
+export { WSP_RUNTIME_ABI } from "./package/build.js";
+export {
+  loadPackage, validatePackage, formatValidationErrors, PackageError,
+  type LoadedPackage, type ValidationResult, type ValidationError,
+} from "../runtime/package/index.js";
+
+export interface CompileOptions {
+  /** Where files and modules come from; by default the file system (and the bundled stdlib). */
+  readonly host?: CompilerHost;
+  /** Build only the schedules for this target. */
+  readonly target?: string;
+  /** Folder relative paths are taken from (default: the process's working folder). */
+  readonly cwd?: string;
+}
+
+export interface CompiledPackage {
+  /** Folder name without `.wsppkg`, e.g. `bgemm.a2a3`. */
+  readonly name: string;
+  readonly subject: string;
+  readonly target: string;
+  /** File contents by relative path (manifest.json, plan.json, pto-runtime/...). */
+  readonly files: ReadonlyMap<string, string>;
+}
+
+export interface CompileResult {
+  /** Every diagnostic, the checker's and the back ends'. */
+  readonly diagnostics: readonly Diagnostic[];
+  /** Empty when any diagnostic is an error. */
+  readonly packages: readonly CompiledPackage[];
+  readonly check: CheckResult;
+}
+
+/** Checks `files` and lowers each (workload or pipeline, target) to a package, in memory. */
+export function compile(files: readonly string[], options: CompileOptions = {}): CompileResult {
+  const cwd = options.cwd ?? process.cwd();
+  const nodeHost = createNodeHost(cwd);
+  const host = options.host ?? nodeHost;
+  const check = checkProgram(files, host);
+  if (check.diagnostics.some((d) => d.severity === "error")) return { diagnostics: check.diagnostics, packages: [], check };
+  const all = buildUnits(check);
+  const units = options.target === undefined ? all : all.filter((u) => u.target.name === options.target);
+  const version = findPackage().version;
+  const sourcePath = sourcePathFor(nodeHost, cwd);
+  const built = units.map((unit) => ({ unit, pkg: buildPackage(check, unit, { compilerVersion: version, sourcePath }, BACKEND_EMITTERS) }));
+  const diagnostics = [...check.diagnostics, ...built.flatMap((b) => b.pkg.diagnostics)];
+  const failed = diagnostics.some((d) => d.severity === "error");
+  return {
+    diagnostics,
+    check,
+    packages: failed ? [] : built.map(({ unit, pkg }) => ({ name: unitName(unit, all), subject: unit.subject.qualifiedName, target: unit.target.name, files: pkg.files })),
+  };
+}
+
+/** Writes a compiled package to `<outDir>/<name>.wsppkg`, atomically; returns the folder. */
+export function writePackage(pkg: CompiledPackage, outDir: string): string {
+  const dir = path.join(outDir, `${pkg.name}.wsppkg`);
+  writePackageDir(dir, pkg.files);
+  return dir;
+}

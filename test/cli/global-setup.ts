@@ -1,0 +1,21 @@
+import { execFileSync } from "node:child_process";
+import { createRequire } from "node:module";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * Compiles the sources to dist/ (as `npm run build` does) so that tests spawn the same
+ * `dist/compiler/cli/main.js` that the `wspc` bin runs. A compile error fails the whole run with
+ * tsc's own report.
+ */
+export default function setup(): void {
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  try {
+    execFileSync(process.execPath, [tsc, "-p", "tsconfig.build.json"], { cwd: REPO, encoding: "utf8", stdio: "pipe" });
+  } catch (e) {
+    const out = e as { stdout?: string; stderr?: string };
+    throw new Error(`building dist/ for the CLI tests failed:\n${out.stdout ?? ""}${out.stderr ?? ""}`);
+  }
+}
