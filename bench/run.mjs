@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: medians over several runs, with ratios against a baseline measured in the
+ * same run (machines here are shared and noisy; absolute times alone mean little).
+ */
+import { performance } from "node:perf_hooks";
+import { parse } from "../dist/grammar/parse.js";
+import { checkProgram } from "../dist/compiler/program.js";
+import { createNodeHost } from "../dist/compiler/cli/node-host.js";
+import { buildUnits } from "../dist/compiler/units.js";
+import { buildPackage } from "../dist/compiler/package/build.js";
+import { formatSource } from "../dist/compiler/format.js";
+import { largeProgram, taskProgram } from "./generate.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn, runs = RUNS) {
+  fn(); // warm-up: JIT and parser setup are not what we measure
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    samples.push(performance.now() - t0);
+  }
+  return median(samples);
+}
+
+/** A host serving one in-memory root file and the stdlib from disk. */
+function hostWith(file, text) {
+  const disk = createNodeHost();
+  return {
+    readFile: (f) => (f === file ? text : disk.readFile(f)),
+    resolveModule: (p, from, mod) => disk.resolveModule(p, from, mod),
+  };
+}
+
+function frontEnd() {
+  const text = largeProgram(10_000);
+  const lines = text.split("\n").length;
+  const mb = Buffer.byteLength(text) / 1e6;
+  const host = hostWith("bench/large.wsp", text);
+  const errors = checkProgram(["bench/large.wsp"], host).diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) throw new Error(`generated program has errors: ${errors[0].message}`);
+  const tParse = time(() => parse(text));
+  const tCheck = time(() => checkProgram(["bench/large.wsp"], host));
+  console.log(`\nfront end: ${lines} lines, ${mb.toFixed(2)} MB (median of ${RUNS})`);
+  console.log(`  parse only          ${tParse.toFixed(1)} ms   ${(lines / tParse * 1000).toFixed(0)} lines/s   ${(mb / tParse * 1000).toFixed(1)} MB/s`);
+  console.log(`  parse + check       ${tCheck.toFixed(1)} ms   ${(lines / tCheck * 1000).toFixed(0)} lines/s   ${(mb / tCheck * 1000).toFixed(1)} MB/s   (target: < 150 ms)`);
+  const tFmt = time(() => formatSource("bench/large.wsp", text));
+  console.log(`  parse + format      ${tFmt.toFixed(1)} ms   (fmt's own work: ${(tFmt - tParse).toFixed(1)} ms)`);
+  console.log(`  ratio check/parse   ${(tCheck / tParse).toFixed(2)}x   ratio fmt/parse ${(tFmt / tParse).toFixed(2)}x`);
+}
+
+function builds() {
+  console.log(`\nbuild: plan size must stay flat as the task count grows (median of ${RUNS})`);
+  console.log("  tasks        build ms   plan bytes   manifest bytes");
+  let baseline;
+  for (let k = 3; k <= 7; k++) {
+    const tasks = 10 ** k;
+    const text = taskProgram(tasks);
+    const host = hostWith("bench/tasks.wsp", text);
+    let pkg;
+    const ms = time(() => {
+      const result = checkProgram(["bench/tasks.wsp"], host);
+      const [unit] = buildUnits(result);
+      pkg = buildPackage(result, unit, { compilerVersion: "bench", sourcePath: (f) => f });
+    });
+    const plan = Buffer.byteLength(pkg.files.get("plan.json"));
+    const manifest = Buffer.byteLength(pkg.files.get("manifest.json"));
+    baseline ??= ms;
+    console.log(`  ${String(tasks).padEnd(12)} ${ms.toFixed(1).padStart(8)}   ${String(plan).padStart(10)}   ${String(manifest).padStart(14)}   (${(ms / baseline).toFixed(2)}x of 10^3)`);
+  }
+}
+
+frontEnd();
+builds();
