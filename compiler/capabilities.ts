@@ -10,7 +10,7 @@ export type CapabilityStatus = "enforced" | "recorded" | "diagnosed" | "unsuppor
 
 export const FEATURES = [
   "dispatch", "window", "ready", "start", "pools", "channels", "rendezvous", "replicas", "scopes", "slots",
-  "when", "dyn", "ragged", "sparse",
+  "host-slots", "for", "when", "dyn", "ragged", "sparse",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
@@ -34,6 +34,8 @@ export const CAPABILITIES: Readonly<Record<Backend, Readonly<Record<Feature, Cap
     replicas: { status: "unsupported", reason: "replicated processes need channels, which pto-runtime lacks (seed gap 2)" },
     scopes: { status: "enforced", reason: "emitted as PTO2_SCOPE() blocks" },
     slots: { status: "enforced", reason: "`load` reads the element on the device with get_tensor_data() into a local slot variable" },
+    "host-slots": { status: "unsupported", reason: "pto-runtime has no slot table a host can update between runs (seed gap 5); a slot read before any `load` would silently start at 0" },
+    for: { status: "diagnosed", reason: "pto-runtime orders tasks only through the tensors they share (TensorMap), so iterations of a `for` that share no tensor may overlap" },
     when: { status: "enforced", reason: "emitted as C++ if/else in the orchestration" },
     dyn: { status: "enforced", reason: "sizes are read from the argument tensors' shapes" },
     ragged: { status: "enforced", reason: "row lengths are read on the device with get_tensor_data()" },
@@ -50,6 +52,8 @@ export const CAPABILITIES: Readonly<Record<Backend, Readonly<Record<Feature, Cap
     replicas: { status: "unsupported", reason: "replicated processes need channels (seed gap 2)" },
     scopes: { status: "diagnosed", reason: "host_build_graph has no scopes; outputs stay live until the graph ends, which only delays reuse" },
     slots: { status: "unsupported", reason: "the graph is built on the host before launch, so a value loaded from device memory cannot shape it" },
+    "host-slots": { status: "unsupported", reason: "the graph is built at compile time, so a slot's value cannot shape it" },
+    for: { status: "enforced", reason: "the compiler adds explicit edges from each iteration's last tasks to the next iteration's first" },
     when: { status: "enforced", reason: "decided at compile time while the graph is expanded (conditions cannot read slots on this back end)" },
     dyn: { status: "unsupported", reason: "the graph is built at compile time, so every size must be a constant: no launch-time symbols" },
     ragged: { status: "unsupported", reason: "row lengths live in device memory, after the graph is built" },

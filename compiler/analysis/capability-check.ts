@@ -7,7 +7,7 @@ import { reachableDeclarations } from "../reachable.js";
 import type { BuildUnit } from "../units.js";
 
 /** Features whose report is implied by another's (a rendezvous is a channel). */
-const PARENT: Partial<Record<Feature, Feature>> = { rendezvous: "channels", replicas: "channels" };
+const PARENT: Partial<Record<Feature, Feature>> = { rendezvous: "channels", replicas: "channels", "host-slots": "slots" };
 
 /** Where a unit uses each feature: the first place, for the diagnostic's range. */
 export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Location> {
@@ -19,13 +19,15 @@ export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Loca
   for (const d of unit.schedule?.directives ?? []) note(d.kind.toLowerCase() as Feature, d.keyword, unitFile(unit));
   const subject = unit.subject.decl;
   const axes = new Set<DeclSymbol>();
+  const loaded = new Set<string>();
   const walk = (stmts: readonly Stmt[]): void => {
     for (const s of stmts) {
       switch (s.kind) {
         case "Scope": note("scopes", s); walk(s.body.statements); break;
-        case "Load": note("slots", s); break;
+        case "Load": note("slots", s); loaded.add(s.slot.text); break;
         case "When": note("when", s); for (const b of s.branches) walk(b.body.statements); if (s.otherwise) walk(s.otherwise.statements); break;
         case "Parallel": case "For":
+          if (s.kind === "For") note("for", s);
           for (const b of s.bindings) noteAxis(b.axis, b.axis);
           walk(s.body.statements);
           break;
@@ -58,7 +60,23 @@ export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Loca
       }
     }
   }
+  noteHostSlots(sem, unit, loaded, note);
   return found;
+}
+
+/** A slot the unit reads but never `load`s is set by the host between runs. */
+function noteHostSlots(sem: Semantics, unit: BuildUnit, loaded: ReadonlySet<string>, note: (f: Feature, at: Span, file?: string) => void): void {
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) { node.forEach(visit); return; }
+    const r = sem.references.get(node as never);
+    if (r?.kind === "global" && r.symbol.decl.kind === "Slot" && !loaded.has(r.symbol.name) && (node as { start?: number }).start !== undefined) {
+      note("host-slots", node as Span);
+    }
+    if ((node as { kind?: string }).kind === "Load") return; // the loaded slot's own name is a write
+    for (const key in node) if (key !== "start" && key !== "end") visit((node as Record<string, unknown>)[key]);
+  };
+  visit(unit.subject.decl);
 }
 
 function unitFile(unit: BuildUnit): string {
@@ -84,7 +102,7 @@ export function checkCapabilities(sem: Semantics, unit: BuildUnit, backend: Back
     if (c.status === "enforced") continue;
     const parent = PARENT[feature];
     if (parent && features.has(parent) && CAPABILITIES[backend][parent].status === c.status) continue;
-    const verb = c.status === "unsupported" ? "is not supported" : c.status === "recorded" ? "is recorded but not enforced" : "is ignored";
+    const verb = c.status === "unsupported" ? "is not supported" : c.status === "recorded" ? "is recorded but not enforced" : "is not enforced";
     out.push(makeDiagnostic(c.status === "unsupported" ? "WSP0801" : "WSP0802", at.file, at,
       `\`${feature}\` ${verb} on ${unit.target.name} (${backend}): ${c.reason}`));
   }

@@ -67,7 +67,8 @@ function emit(e: Expr, env: CodeEnv, out: Instr[]): void {
       emit(e.left, env, out);
       emit(e.right, env, out);
       const op = UNSIGNED[e.op];
-      const signed = isSigned(e.left, env) || isSigned(e.right, env);
+      // A shift's class is its left operand's; other operations have operands of one class.
+      const signed = e.op === "<<" || e.op === ">>" ? isSigned(e.left, env) : isSigned(e.left, env) || isSigned(e.right, env);
       out.push([signed && SIGNED_VARIANT.has(op) ? `${op}s` : op]);
       return;
     }
