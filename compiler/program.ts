@@ -1,5 +1,6 @@
-import type { ConstDecl, Decl, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
+import type { ConstDecl, Decl, Expr, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
 import { checkCapabilities } from "./analysis/capability-check.js";
+import { checkTargetLimits } from "./analysis/target-limits.js";
 import type { Backend } from "./check/target-model.js";
 import { buildUnits } from "./units.js";
 import { bindDeclarations, bindImports, moduleNameOf } from "./check/bind.js";
@@ -99,6 +100,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
   const sem = emptySemantics();
   const prelude = loaded.prelude;
 
+  reportDuplicateModules(loaded.modules, diagnostics);
   for (const m of loaded.modules.values()) bindDeclarations(m, m.decls as Map<string, DeclSymbol>, diagnostics);
   for (const m of loaded.modules.values()) {
     bindImports(m, m.imports as Map<string, ImportBinding>, (use) => loaded.useTargets.get(use), diagnostics);
@@ -115,6 +117,15 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
     }
     return ctx;
   };
+  /** Folds one constant; a read of it while it is being folded is a cycle. */
+  const evaluate = (symbol: DeclSymbol): { ty: Ty; value: Value | undefined } => {
+    const decl = symbol.decl as ConstDecl;
+    if (!constants.has(decl)) constants.set(decl, "pending");
+    const result = evaluateConst(contextOf(symbol.module), decl);
+    if (constants.get(decl) === "pending") constants.set(decl, result);
+    sem.constValues.set(decl, result.value);
+    return constants.get(decl) as { ty: Ty; value: Value | undefined };
+  };
   const constantOf = (symbol: DeclSymbol): { ty: Ty; value: Value | undefined } => {
     const decl = symbol.decl as ConstDecl;
     const known = constants.get(decl);
@@ -125,10 +136,14 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
       return broken;
     }
     if (known) return known;
-    constants.set(decl, "pending");
-    const result = evaluateConst(contextOf(symbol.module), decl);
-    if (constants.get(decl) === "pending") constants.set(decl, result);
-    sem.constValues.set(decl, result.value);
+    // Dependencies first, in a loop: folding by recursion alone would nest as deep as the
+    // longest chain of constants (`const C1000 = C999 + 1` ... declared in reverse order).
+    const { order, closers } = dependencyOrder(symbol, constants, (s) => constDependencies(s, contextOf(s.module)));
+    for (const c of closers) constants.set(c, "pending");
+    for (const s of order) {
+      const d = s.decl as ConstDecl;
+      if (closers.has(d) || !constants.has(d)) evaluate(s);
+    }
     return constants.get(decl) as { ty: Ty; value: Value | undefined };
   };
 
@@ -138,7 +153,15 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
       const ctx = contextOf(m);
       for (const d of m.source.ast.decls) {
         if (!kinds.includes(d.kind)) continue;
-        checkDecl(ctx, d, m, taskSites, constantOf);
+        try {
+          checkDecl(ctx, d, m, taskSites, constantOf);
+        } catch (error) {
+          // A last resort, as in the parser: nesting is bounded and operator chains are checked
+          // in loops, so the stack should not run out; if it does, say so instead of crashing.
+          if (!(error instanceof RangeError)) throw error;
+          const at = d.kind === "Schedule" ? d.subject : d.name;
+          ctx.report("WSP0007", at.text.length > 0 ? at : { start: d.start, end: d.start }, "this declaration is nested too deeply to be checked");
+        }
       }
     }
   }
@@ -148,7 +171,8 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
     for (const unit of buildUnits(partial)) {
       const target = unit.target.decl.kind === "Target" ? sem.targets.get(unit.target.decl) : undefined;
       const backend = target?.properties.get("backend");
-      if (typeof backend === "string") diagnostics.push(...checkCapabilities(sem, unit, backend as Backend));
+      if (typeof backend !== "string") continue;
+      diagnostics.push(...checkCapabilities(sem, unit, backend as Backend), ...checkTargetLimits(sem, unit, backend as Backend));
     }
   }
 
@@ -162,6 +186,60 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
     taskSites,
     roots,
   };
+}
+
+/**
+ * The unsettled constants `root` depends on, dependencies before dependents, `root` last; found
+ * with an explicit stack. `closers` are the constants a cycle leads back to: they are marked as
+ * being folded first, so the cycle is reported at them, as plain recursion would.
+ */
+function dependencyOrder(
+  root: DeclSymbol,
+  settled: ReadonlyMap<ConstDecl, unknown>,
+  dependencies: (s: DeclSymbol) => readonly DeclSymbol[],
+): { order: DeclSymbol[]; closers: Set<ConstDecl> } {
+  const order: DeclSymbol[] = [];
+  const closers = new Set<ConstDecl>();
+  const state = new Map<Decl, "open" | "closed">([[root.decl, "open"]]);
+  const stack = [{ symbol: root, deps: dependencies(root), next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next < top.deps.length) {
+      const dep = top.deps[top.next++]!;
+      const seen = state.get(dep.decl);
+      if (seen === "open") closers.add(dep.decl as ConstDecl);
+      else if (seen === undefined && !settled.has(dep.decl as ConstDecl)) {
+        state.set(dep.decl, "open");
+        stack.push({ symbol: dep, deps: dependencies(dep), next: 0 });
+      }
+      continue;
+    }
+    stack.pop();
+    state.set(top.symbol.decl, "closed");
+    order.push(top.symbol);
+  }
+  return { order, closers };
+}
+
+/** The constants a constant's value names (resolved in its own module). */
+function constDependencies(symbol: DeclSymbol, ctx: CheckContext): DeclSymbol[] {
+  const found: DeclSymbol[] = [];
+  const pending: Expr[] = [(symbol.decl as ConstDecl).value];
+  for (let e = pending.pop(); e !== undefined; e = pending.pop()) {
+    switch (e.kind) {
+      case "Name": {
+        const target = ctx.resolveGlobal(e.name.text);
+        if (target?.decl.kind === "Const") found.push(target);
+        break;
+      }
+      case "Paren": pending.push(e.inner); break;
+      case "Unary": pending.push(e.operand); break;
+      case "Binary": pending.push(e.right, e.left); break;
+      case "CallExpr": pending.push(...e.args.map((a) => a.value).reverse()); break;
+      default: break;
+    }
+  }
+  return found;
 }
 
 function checkDecl(
@@ -208,6 +286,24 @@ function makeContext(
     resolveGlobal(name: string) {
       return module.decls.get(name) ?? module.imports.get(name)?.target ?? module.prelude.get(name);
     },
+    isBrokenImport(name: string) {
+      return !module.decls.has(name) && module.imports.has(name) && module.imports.get(name)!.target === undefined;
+    },
+    truncated(span: Span) {
+      const { text, syntaxDiagnostics } = module.source;
+      if (syntaxDiagnostics.some((d) => d.start >= span.start && d.start < span.end)) return true;
+      // Ending with its closing bracket, the construct is complete whatever follows it; else a
+      // complaint about the very next token (after a separating comma the parser may have
+      // consumed) means the parser stopped reading it there.
+      if (text[span.end - 1] === ")" || text[span.end - 1] === "}") return false;
+      const skipSpace = (i: number): number => {
+        while (i < text.length && /\s/.test(text[i]!)) i++;
+        return i;
+      };
+      let next = skipSpace(span.end);
+      if (text[next] === ",") next = skipSpace(next + 1);
+      return syntaxDiagnostics.some((d) => d.start >= span.end && d.start <= next);
+    },
     *globalNames() {
       yield* module.decls.keys();
       yield* module.imports.keys();
@@ -226,4 +322,20 @@ function dedupe(diagnostics: readonly Diagnostic[]): Diagnostic[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Stable ids come from qualified names, so two modules may not share a name. */
+function reportDuplicateModules(modules: ReadonlyMap<string, ModuleInfo>, diagnostics: Diagnostic[]): void {
+  const first = new Map<string, ModuleInfo>();
+  for (const m of modules.values()) {
+    const other = first.get(m.name);
+    if (!other) {
+      first.set(m.name, m);
+      continue;
+    }
+    const at = m.source.ast.module?.name ?? { start: 0, end: 0 };
+    diagnostics.push(makeDiagnostic("WSP0105", m.file, at,
+      `module \`${m.name}\` is also the name of ${other.file}; give this file a \`module\` line with a distinct name (ids are derived from qualified names)`,
+      { related: [{ file: other.file, start: other.source.ast.module?.name.start ?? 0, end: other.source.ast.module?.name.end ?? 0, message: "the other module of that name" }] }));
+  }
 }

@@ -12,7 +12,8 @@ export interface ParamSpec {
  * Matches call arguments to parameters: positional ones first, in order, then named ones.
  * The one rule for every call in the language (kernels, policies, axis constructors, built-ins).
  * Returns, per parameter, the index of its argument (undefined for an omitted optional one), or
- * undefined when the call is malformed (diagnosed).
+ * undefined when the call is malformed (diagnosed, unless the whole `call` was cut short by a
+ * syntax error: then the missing arguments are that error's consequence).
  */
 export function matchArguments(
   ctx: CheckContext,
@@ -20,6 +21,7 @@ export function matchArguments(
   params: readonly ParamSpec[],
   callee: string,
   calleeSpan: Span,
+  call: Span = calleeSpan,
 ): (number | undefined)[] | undefined {
   const assigned: (number | undefined)[] = params.map(() => undefined);
   let ok = true;
@@ -33,7 +35,7 @@ export function matchArguments(
         return;
       }
       if (positional >= params.length) {
-        ctx.report("WSP0301", arg, `${callee} takes ${countText(params.length)}, but ${args.length} were given; remove this one`);
+        ctx.report("WSP0301", arg, `${callee} takes ${countText(params.length)}, but ${args.length} ${args.length === 1 ? "was" : "were"} given; remove this one`);
         ok = false;
         return;
       }
@@ -60,7 +62,7 @@ export function matchArguments(
   });
   const missing = params.filter((q, i) => assigned[i] === undefined && !q.optional).map((q) => `\`${q.name}\``);
   if (ok && missing.length > 0) {
-    ctx.report("WSP0301", calleeSpan, `${callee} takes ${countText(params.length)}, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing`);
+    if (!ctx.truncated(call)) ctx.report("WSP0301", calleeSpan, `${callee} takes ${countText(params.length)}, but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing`);
     ok = false;
   }
   if (!ok) return undefined;

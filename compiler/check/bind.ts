@@ -2,7 +2,7 @@ import type { Ident, UseDecl } from "../../grammar/ast.js";
 import { makeDiagnostic, type Diagnostic } from "../diagnostic.js";
 import type { SourceFile } from "../source-file.js";
 import { didYouMean } from "./suggest.js";
-import { describeDecl, type DeclSymbol, type ImportBinding, type ModuleInfo, type NamedDecl } from "./symbols.js";
+import { describeDecl, withArticle, type DeclSymbol, type ImportBinding, type ModuleInfo, type NamedDecl } from "./symbols.js";
 
 /** The module name a file declares, or its base name without `.wsp`. */
 export function moduleNameOf(source: SourceFile): string {
@@ -35,7 +35,7 @@ function duplicateDiagnostic(file: string, name: Ident, first: DeclSymbol): Diag
     "WSP0102",
     file,
     name,
-    `\`${name.text}\` is already declared in this module (as a ${describeDecl(first.decl)}); rename one of them`,
+    `\`${name.text}\` is already declared in this module (as ${withArticle(describeDecl(first.decl))}); rename one of them`,
     { related: [{ file, start: first.decl.name.start, end: first.decl.name.end, message: `first declared here` }] },
   );
 }
@@ -68,7 +68,7 @@ export function bindImports(
               "WSP0103",
               source.file,
               item.name,
-              `module \`${target.name}\` has no declaration named \`${item.name.text}\`${didYouMean(item.name.text, target.decls.keys())}`,
+              `module \`${use.module.parts.map((p) => p.text).join(".")}\` has no declaration named \`${item.name.text}\`${didYouMean(item.name.text, target.decls.keys())}`,
             ),
           );
         }

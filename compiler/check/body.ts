@@ -7,7 +7,7 @@ import { env, type CheckContext, type ExprEnv } from "./context.js";
 import { resolveKind } from "./decls.js";
 import { checkAssignable, checkBoolExpr, checkExpr, checkIntExpr, constInt } from "./expr.js";
 import { didYouMean } from "./suggest.js";
-import { Scope, type DeclSymbol, type Dim, type KernelParamInfo, type TensorInfo } from "./symbols.js";
+import { Scope, showDims, type DeclSymbol, type Dim, type KernelParamInfo, type TensorInfo, type Value } from "./symbols.js";
 import { isIntegerDtype, tyOfDeclared } from "./types.js";
 
 /** A kernel call and the task attributes (`task.X`) its tasks have. */
@@ -83,13 +83,13 @@ function checkStmt(ctx: CheckContext, s: Stmt, b: BodyEnv): void {
     case "Parallel":
     case "For": {
       const inner = nested(b);
-      for (const binding of s.bindings) checkLoopBinding(ctx, binding, b, inner, s.kind === "Parallel" ? "parallel" : "for");
+      for (const binding of s.bindings) checkLoopBinding(ctx, binding, inner, s.kind === "Parallel" ? "parallel" : "for");
       checkBlock(ctx, s.body, inner);
       return;
     }
     case "Select": {
       const inner = nested(b);
-      checkLoopBinding(ctx, s.binding, b, inner, "select");
+      checkLoopBinding(ctx, s.binding, inner, "select");
       checkBlock(ctx, s.body, inner);
       return;
     }
@@ -155,10 +155,11 @@ function defineVariable(ctx: CheckContext, scope: Scope, ident: Ident, kind: "lo
   }
 }
 
-function checkLoopBinding(ctx: CheckContext, binding: LoopBinding, outer: BodyEnv, inner: BodyEnv, construct: "parallel" | "for" | "select"): void {
+function checkLoopBinding(ctx: CheckContext, binding: LoopBinding, inner: BodyEnv, construct: "parallel" | "for" | "select"): void {
   const axis = resolveKind(ctx, binding.axis, "Axis", "axis");
-  // A row index is evaluated outside the loop it indexes.
-  if (binding.row) checkIntExpr(ctx, binding.row, exprEnv(outer), "a row index");
+  // A row index sees the enclosing variables and the earlier bindings of the same statement
+  // (`parallel s in seqs, j in blocks[s]`), not its own variable, which is bound after it.
+  if (binding.row) checkIntExpr(ctx, binding.row, exprEnv(inner), "a row index");
   if (axis?.decl.kind === "Axis") {
     const kind = axis.decl.axisKind.text;
     const rowed = kind === "ragged" || kind === "sparse";
@@ -207,26 +208,30 @@ interface CheckedView {
 /** A tensor view `T[i, j]`, or a whole tensor `T`. */
 function checkView(ctx: CheckContext, tensorName: Ident, indices: readonly Expr[], at: Span, b: BodyEnv): CheckedView | undefined {
   const tensor = resolveKind(ctx, tensorName, "Tensor", "tensor");
-  for (const i of indices) {
+  const values = indices.map((i) => {
     const r = checkIntExpr(ctx, i, exprEnv(b), "a tensor index");
     if (typeof r.value === "bigint" && r.value < 0n) ctx.report("WSP0310", i, `index ${r.value} is negative`);
-  }
+    return r.value;
+  });
   if (tensor?.decl.kind !== "Tensor") return undefined;
   const info = ctx.sem.tensors.get(tensor.decl);
   if (!info) return undefined;
   if (indices.length > info.dims.length) {
-    ctx.report("WSP0309", at, `\`${tensor.name}\` has ${info.dims.length} dimension${info.dims.length === 1 ? "" : "s"}, but ${indices.length} indices are given`);
+    ctx.report("WSP0309", at, `\`${tensor.name}\` has ${info.dims.length} dimension${info.dims.length === 1 ? "" : "s"}, but ${indices.length} ${indices.length === 1 ? "index is" : "indices are"} given`);
     return undefined;
   }
-  indices.forEach((idx, k) => checkIndexBound(ctx, idx, info.dims[k], k, tensor.name, b));
+  indices.forEach((idx, k) => checkIndexBound(ctx, idx, values[k], info.dims[k], k, tensor.name, b));
   return { tensor, info, shape: info.dims.slice(indices.length) };
 }
 
 /** Constant indices and loop variables over dense axes must stay inside constant dimensions. */
-function checkIndexBound(ctx: CheckContext, idx: Expr, dim: Dim | undefined, k: number, tensor: string, b: BodyEnv): void {
+function checkIndexBound(ctx: CheckContext, idx: Expr, value: Value | undefined, dim: Dim | undefined, k: number, tensor: string, b: BodyEnv): void {
   if (dim?.kind !== "const") return;
-  if (idx.kind === "Int" && idx.value >= dim.value) {
-    ctx.report("WSP0310", idx, `index ${idx.value} is out of range: dimension ${k} of \`${tensor}\` has size ${dim.value}`);
+  if (typeof value === "bigint") {
+    if (value >= dim.value) {
+      const shown = idx.kind === "Int" ? String(value) : `\`${ctx.module.source.text.slice(idx.start, idx.end).replace(/\s+/g, " ")}\` (= ${value})`;
+      ctx.report("WSP0310", idx, `index ${shown} is out of range: dimension ${k} of \`${tensor}\` has size ${dim.value}`);
+    }
     return;
   }
   if (idx.kind !== "Name") return;
@@ -237,10 +242,6 @@ function checkIndexBound(ctx: CheckContext, idx: Expr, dim: Dim | undefined, k: 
   if (shape?.kind === "dense" && shape.size !== undefined && shape.size > dim.value) {
     ctx.report("WSP0310", idx, `\`${idx.name.text}\` runs over axis \`${axis.name.text}\` up to ${shape.size - 1n}, but dimension ${k} of \`${tensor}\` has size ${dim.value}`);
   }
-}
-
-function showDims(dims: readonly (Dim | bigint | undefined)[]): string {
-  return `[${dims.map((d) => (d === undefined ? "?" : typeof d === "bigint" ? String(d) : d.kind === "const" ? String(d.value) : d.text)).join(", ")}]`;
 }
 
 function checkLoad(ctx: CheckContext, s: LoadStmt, b: BodyEnv): void {
@@ -263,7 +264,7 @@ function checkKernelCall(ctx: CheckContext, s: CallStmt, b: BodyEnv): void {
     for (const a of s.args) checkArgLoosely(ctx, a.value, b);
     return;
   }
-  const matched = matchArguments(ctx, s.args, info.params, `kernel \`${kernel!.name}\``, s.callee);
+  const matched = matchArguments(ctx, s.args, info.params, `kernel \`${kernel!.name}\``, s.callee, s);
   if (!matched) {
     for (const a of s.args) checkArgLoosely(ctx, a.value, b);
     return;
@@ -279,24 +280,25 @@ function checkKernelCall(ctx: CheckContext, s: CallStmt, b: BodyEnv): void {
 
 /** Arguments of a call that could not be matched are still checked for their own errors. */
 function checkArgLoosely(ctx: CheckContext, value: Expr, b: BodyEnv): void {
-  const view = asView(ctx, value);
+  const view = asView(ctx, value, b);
   if (view) checkView(ctx, view.tensor, view.indices, value, b);
   else checkExpr(ctx, value, exprEnv(b));
 }
 
 /** A `T[...]` or a bare tensor name, as a view; undefined for scalar expressions. */
-function asView(ctx: CheckContext, value: Expr): { tensor: Ident; indices: readonly Expr[] } | undefined {
+function asView(ctx: CheckContext, value: Expr, b: BodyEnv): { tensor: Ident; indices: readonly Expr[] } | undefined {
   if (value.kind === "View") return { tensor: value.tensor, indices: value.indices };
-  if (value.kind === "Name" && isTensorName(ctx, value.name.text)) return { tensor: value.name, indices: [] };
+  if (value.kind === "Name" && isTensorName(ctx, value.name.text, b)) return { tensor: value.name, indices: [] };
   return undefined;
 }
 
-function isTensorName(ctx: CheckContext, name: string): boolean {
-  return ctx.resolveGlobal(name)?.decl.kind === "Tensor";
+/** A local variable hides a module-level tensor of the same name. */
+function isTensorName(ctx: CheckContext, name: string, b: BodyEnv): boolean {
+  return !b.scope.lookup(name) && ctx.resolveGlobal(name)?.decl.kind === "Tensor";
 }
 
 function checkTensorArg(ctx: CheckContext, p: KernelParamInfo, value: Expr, b: BodyEnv, kernel: string): void {
-  const v = asView(ctx, value);
+  const v = asView(ctx, value, b);
   if (!v) {
     const r = checkExpr(ctx, value, exprEnv(b));
     if (r.ty !== "error") ctx.report("WSP0308", value, `parameter \`${p.name}\` of \`${kernel}\` is a tensor tile ${p.dtype}${showDims(p.shape)}; pass a tensor view such as \`T[i]\``);
@@ -333,7 +335,7 @@ function sameShape(view: readonly (Dim | undefined)[], tile: readonly (bigint | 
 }
 
 function checkScalarArg(ctx: CheckContext, p: KernelParamInfo, value: Expr, b: BodyEnv): void {
-  const v = asView(ctx, value);
+  const v = asView(ctx, value, b);
   if (v) {
     ctx.report("WSP0308", value, `parameter \`${p.name}\` is a scalar ${p.dtype}, but this is a tensor view; read an element into a slot with \`load\` and pass the slot`);
     return;

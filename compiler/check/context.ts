@@ -14,8 +14,18 @@ export interface CheckContext {
   report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras): void;
   /** Module-level name: this module's declarations, then imports, then the prelude. */
   resolveGlobal(name: string): DeclSymbol | undefined;
+  /**
+   * Whether `name` is brought in by a `use` whose module or item was not found: that `use` was
+   * diagnosed, so uses of the name are not reported again as unknown.
+   */
+  isBrokenImport(name: string): boolean;
   /** Every module-level name visible here (for "did you mean"). */
   globalNames(): Iterable<string>;
+  /**
+   * Whether a syntax error lies inside `span` or at the token right after it: the construct was
+   * cut short, so an error about something missing from it would only repeat the syntax error.
+   */
+  truncated(span: Span): boolean;
   /** The folded value and type of a constant, evaluated on first use. */
   constant(symbol: DeclSymbol): { readonly ty: Ty; readonly value: Value | undefined };
 }

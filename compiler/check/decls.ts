@@ -7,7 +7,7 @@ import { env, type CheckContext } from "./context.js";
 import { checkAssignable, checkExpr, checkIntExpr, constInt } from "./expr.js";
 import { didYouMean } from "./suggest.js";
 import {
-  Scope, describeDecl, type AxisShape, type DeclSymbol, type Dim, type KernelParamInfo, type LocalSymbol, type Value,
+  Scope, describeDecl, showDims, withArticle, type AxisShape, type DeclSymbol, type Dim, type KernelParamInfo, type LocalSymbol, type Value,
 } from "./symbols.js";
 import { BACKENDS, TARGET_PROPERTIES } from "./target-model.js";
 import { TENSOR_DTYPES, isDtype, isIntegerDtype, tyOfDeclared, type Ty } from "./types.js";
@@ -65,7 +65,9 @@ function checkDims(ctx: CheckContext, t: TensorTypeRef, allowSymbolic: boolean, 
       }
       return { kind: "const", value: r.value };
     }
-    if (r.symbolic !== undefined && allowSymbolic) return { kind: "symbolic", text: r.symbolic };
+    if (r.symbolic !== undefined && allowSymbolic) {
+      return { kind: "symbolic", text: r.symbolic, display: ctx.module.source.text.slice(d.start, d.end).replace(/\s+/g, " ") };
+    }
     ctx.report("WSP0202", d, allowSymbolic
       ? `a dimension of ${what} must be a constant or an expression of launch-time symbols`
       : `a dimension of ${what} must be a compile-time constant (tile shapes are static)`);
@@ -95,13 +97,14 @@ export function resolveKind<K extends DeclSymbol["decl"]["kind"]>(
   if (name.text.length === 0) return undefined;
   const symbol = ctx.resolveGlobal(name.text);
   if (!symbol) {
+    if (ctx.isBrokenImport(name.text)) return undefined;
     const candidates = [...ctx.globalNames()].filter((n) => ctx.resolveGlobal(n)?.decl.kind === kind);
     ctx.report("WSP0101", name, `unknown ${what} \`${name.text}\`${didYouMean(name.text, candidates)}`);
     return undefined;
   }
   ctx.sem.references.set(name, { kind: "global", symbol });
   if (symbol.decl.kind !== kind) {
-    ctx.report("WSP0204", name, `\`${name.text}\` is a ${describeDecl(symbol.decl)}, but a ${what} is needed here`);
+    ctx.report("WSP0204", name, `\`${name.text}\` is ${withArticle(describeDecl(symbol.decl))}, but ${withArticle(what)} is needed here`);
     return undefined;
   }
   return symbol;
@@ -123,7 +126,7 @@ export function checkAxis(ctx: CheckContext, decl: AxisDecl): void {
     }
     return;
   }
-  const matched = matchArguments(ctx, decl.args, params.map((name) => ({ name })), `\`${kind}\``, decl.axisKind);
+  const matched = matchArguments(ctx, decl.args, params.map((name) => ({ name })), `\`${kind}\``, decl.axisKind, decl);
   if (!matched) return;
   const arg = (i: number) => decl.args[matched[i]!]!.value;
   ctx.sem.axes.set(decl, axisShape(ctx, kind, arg));
@@ -133,7 +136,7 @@ function axisShape(ctx: CheckContext, kind: string, arg: (i: number) => import("
   const nameArg = (i: number, k: "Axis" | "Tensor" | "Symbol", what: string): DeclSymbol | undefined => {
     const e = arg(i);
     if (e.kind !== "Name") {
-      ctx.report("WSP0402", e, `this argument must name a ${what}`);
+      ctx.report("WSP0402", e, `this argument must name ${withArticle(what)}`);
       return undefined;
     }
     return resolveKind(ctx, e.name, k, what);
@@ -178,7 +181,7 @@ function indexTensor(ctx: CheckContext, symbol: DeclSymbol | undefined, at: impo
   if (symbol?.decl.kind !== "Tensor") return symbol;
   const info = ctx.sem.tensors.get(symbol.decl);
   if (info && (!isIntegerDtype(info.dtype) || info.dims.length !== 1)) {
-    ctx.report("WSP0402", at, `\`${role}\` must be a one-dimensional integer tensor, but \`${symbol.name}\` is ${info.dtype}[${info.dims.length} dims]`);
+    ctx.report("WSP0402", at, `\`${role}\` must be a one-dimensional integer tensor, but \`${symbol.name}\` is ${info.dtype}${showDims(info.dims)}`);
   }
   return symbol;
 }
@@ -198,6 +201,7 @@ export function checkKernel(ctx: CheckContext, decl: KernelDecl): void {
       checkDtype(ctx, t.dtype);
       if (!p.direction) ctx.report("WSP0305", p.name, `tensor parameter \`${p.name.text}\` needs a direction: \`${p.name.text}: in ...\`, \`out\` or \`inout\``);
       const dims = checkDims(ctx, t, false, `parameter \`${p.name.text}\``);
+      scope.define({ localKind: "tensor-param", ident: p.name, ty: "error" });
       return { name: p.name.text, ident: p.name, isTensor: true, direction: p.direction?.value, dtype: t.dtype.name, shape: dims.map((d) => (d?.kind === "const" ? d.value : undefined)) };
     }
     const t = p.type as ScalarTypeRef;
@@ -212,7 +216,10 @@ export function checkKernel(ctx: CheckContext, decl: KernelDecl): void {
   if (decl.executor && executor !== "aic" && executor !== "aiv" && executor !== undefined && executor.length > 0) {
     ctx.report("WSP0306", decl.executor, `unknown executor \`${executor}\`${didYouMean(executor, ["aic", "aiv"])}; a kernel runs \`on aic\` (cube) or \`on aiv\` (vector)`);
   }
-  if (decl.cycles) checkIntExpr(ctx, decl.cycles, env("cycles", scope), "a kernel's cycle cost");
+  if (decl.cycles) {
+    const cost = checkIntExpr(ctx, decl.cycles, env("cycles", scope), "a kernel's cycle cost");
+    if (typeof cost.value === "bigint" && cost.value < 0n) ctx.report("WSP0203", decl.cycles, `a kernel's cycle cost must be at least 0, but it is ${cost.value}`);
+  }
   ctx.sem.kernels.set(decl, { params, executor: executor === "aic" || executor === "aiv" ? executor : undefined });
 }
 
@@ -224,7 +231,7 @@ function checkClauses(ctx: CheckContext, decl: KernelDecl): void {
     seen.add(c.clause);
   }
   const missing = (["on", "cycles"] as const).filter((c) => !seen.has(c));
-  if (missing.length > 0 && decl.name.text.length > 0) {
+  if (missing.length > 0 && decl.name.text.length > 0 && !ctx.truncated(decl)) {
     const example = missing.map((c) => (c === "on" ? "on aiv" : "cycles 100")).join(" ");
     ctx.report("WSP0307", decl.name, `kernel \`${decl.name.text}\` needs ${missing.map((c) => `\`${c}\``).join(" and ")}: add e.g. \`${example}\` after its parameters`);
   }
@@ -242,21 +249,30 @@ export function checkPolicy(ctx: CheckContext, decl: PolicyDecl): void {
   for (const p of decl.params) {
     const ty = checkScalarType(ctx, p.type, SCALAR_VALUE_TYPES, "a policy parameter");
     const clash = scope.define({ localKind: "policy-param", ident: p.name, ty });
-    if (clash) ctx.report("WSP0102", p.name, `parameter \`${p.name.text}\` is declared twice`);
+    if (clash) {
+      ctx.report("WSP0102", p.name, `parameter \`${p.name.text}\` is declared twice`, {
+        related: [{ file: ctx.module.file, start: clash.ident.start, end: clash.ident.end, message: "first declared here" }],
+      });
+    }
   }
   const taskAttributes: { name: string; span: import("../../grammar/ast.js").Span }[] = [];
   let inner = scope;
   for (const l of decl.lets) {
     const r = checkExpr(ctx, l.value, env("policy", inner, { taskAttributes }));
     inner = new Scope(inner);
-    if (inner.parent?.lookup(l.name.text) && l.name.text.length > 0) {
-      ctx.report("WSP0102", l.name, `\`${l.name.text}\` is already defined in this policy; use a new name`);
+    const first = l.name.text.length > 0 ? inner.parent?.lookup(l.name.text)?.ident : undefined;
+    if (first) {
+      ctx.report("WSP0102", l.name, `\`${l.name.text}\` is already defined in this policy; use a new name`, {
+        related: [{ file: ctx.module.file, start: first.start, end: first.end, message: "first defined here" }],
+      });
     }
     inner.define({ localKind: "let", ident: l.name, ty: r.ty });
   }
   const result = checkExpr(ctx, decl.result, env("policy", inner, { taskAttributes }));
   if (result.ty === "bool" || result.ty === "i64") {
     ctx.report("WSP0602", decl.result, `a policy yields a u64, but this is ${result.ty}${result.ty === "i64" ? "; convert it with `u64(...)`" : "; use `select(c, 1, 0)`"}`);
+  } else if (typeof result.value === "bigint" && result.value < 0n) {
+    ctx.report("WSP0207", decl.result, `${result.value} is negative, but a policy yields a u64`);
   }
   ctx.sem.policies.set(decl, { kind: validKind, taskAttributes });
 }
@@ -294,7 +310,7 @@ export function checkTarget(ctx: CheckContext, decl: TargetDecl): void {
     if (v !== undefined) properties.set(key, v);
   }
   const missing = Object.entries(TARGET_PROPERTIES).filter(([k, s]) => s.required && !seen.has(k)).map(([k]) => `\`${k}\``);
-  if (missing.length > 0 && decl.name.text.length > 0) {
+  if (missing.length > 0 && decl.name.text.length > 0 && !ctx.truncated(decl)) {
     ctx.report("WSP0603", decl.name, `target \`${decl.name.text}\` must set ${missing.join(", ")}`);
   }
   ctx.sem.targets.set(decl, { properties });

@@ -2,7 +2,7 @@ import type { BinaryExpr, CallExpr, Expr, Ident, NameExpr, Span, TaskAttrExpr, U
 import { matchArguments } from "./args.js";
 import type { CheckContext, ExprEnv } from "./context.js";
 import { didYouMean } from "./suggest.js";
-import { describeDecl, type Value } from "./symbols.js";
+import { describeDecl, withArticle, type Value } from "./symbols.js";
 import { I64_MAX, I64_MIN, U64_MAX, isInteger, rangeOf, showTy, tyOfDeclared, wrap, type Ty } from "./types.js";
 
 /**
@@ -20,7 +20,11 @@ const ERROR: ExprResult = { ty: "error" };
 export const BUILTIN_FUNCTIONS = ["select", "min", "max", "u64", "i64"] as const;
 
 export function checkExpr(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult {
-  const r = typeOf(ctx, e, env);
+  return record(ctx, e, typeOf(ctx, e, env));
+}
+
+/** Notes what checking learned about `e`; returns `r`. */
+function record(ctx: CheckContext, e: Expr, r: ExprResult): ExprResult {
   // Lowering picks signed or unsigned instructions from these, and reads folded sizes.
   ctx.sem.exprTypes.set(e, r.ty);
   if (r.value !== undefined) ctx.sem.exprValues.set(e, r.value);
@@ -30,7 +34,12 @@ export function checkExpr(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult 
 function typeOf(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult {
   switch (e.kind) {
     case "Int":
-      return { ty: "int", value: e.value };
+      if (e.value > U64_MAX) {
+        ctx.report("WSP0209", e, `${e.text} does not fit in 64 bits (the largest integer is ${U64_MAX})`);
+        return ERROR;
+      }
+      // The text makes `batch * 2` a launch-time dimension like `batch * TWO`.
+      return { ty: "int", value: e.value, symbolic: String(e.value) };
     case "Bool":
       return { ty: "bool", value: e.value };
     case "Missing":
@@ -46,9 +55,9 @@ function typeOf(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult {
     case "View":
       return checkViewInScalarPosition(ctx, e.tensor, e);
     case "Unary":
-      return checkUnary(ctx, e, env);
+      return checkUnaryChain(ctx, e, env);
     case "Binary":
-      return checkBinary(ctx, e, env);
+      return checkBinaryChain(ctx, e, env);
     case "CallExpr":
       return checkCall(ctx, e, env);
   }
@@ -99,6 +108,10 @@ function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
   const local = env.scope?.lookup(name);
   if (local) {
     ctx.sem.references.set(e.name, { kind: "local", symbol: local });
+    if (local.localKind === "tensor-param") {
+      ctx.report("WSP0204", e, `\`${name}\` is a tensor parameter; a kernel's cycle cost can use its scalar parameters and constants`);
+      return ERROR;
+    }
     return { ty: local.ty };
   }
   if (name === "replica") {
@@ -112,6 +125,7 @@ function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
   }
   const symbol = ctx.resolveGlobal(name);
   if (!symbol) {
+    if (ctx.isBrokenImport(name)) return ERROR;
     const candidates = [...(env.scope?.visible() ?? []), ...ctx.globalNames()];
     if (env.role === "runtime" && env.inReplicatedProcess) candidates.push("replica");
     ctx.report("WSP0101", e, `unknown name \`${name}\`${didYouMean(name, candidates)}`);
@@ -142,7 +156,7 @@ function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
     }
     default: {
       const hint = decl.kind === "Tensor" ? "; read an element into a slot with `load`" : "";
-      ctx.report("WSP0204", e, `\`${name}\` is a ${describeDecl(decl)}, not a scalar value${hint}`);
+      ctx.report("WSP0204", e, `\`${name}\` is ${withArticle(describeDecl(decl))}, not a scalar value${hint}`);
       return ERROR;
     }
   }
@@ -160,13 +174,50 @@ function checkTaskAttr(ctx: CheckContext, e: TaskAttrExpr, env: ExprEnv): ExprRe
 function checkViewInScalarPosition(ctx: CheckContext, tensor: Ident, e: Span): ExprResult {
   const symbol = ctx.resolveGlobal(tensor.text);
   if (symbol) ctx.sem.references.set(tensor, { kind: "global", symbol });
-  const what = symbol ? `\`${tensor.text}[...]\` is a view of a ${describeDecl(symbol.decl)}` : `\`${tensor.text}[...]\` is a tensor view`;
+  const what = symbol ? `\`${tensor.text}[...]\` is a view of ${withArticle(describeDecl(symbol.decl))}` : `\`${tensor.text}[...]\` is a tensor view`;
   ctx.report("WSP0204", e, `${what}, not a scalar value; read an element into a slot with \`load slot <- ${tensor.text}[...]\``);
   return ERROR;
 }
 
-function checkUnary(ctx: CheckContext, e: UnaryExpr, env: ExprEnv): ExprResult {
-  const r = checkExpr(ctx, e.operand, env);
+/**
+ * `- - ~x` and `a + b + c + ...` are checked in a loop over the chain rather than by recursion:
+ * operator chains are not bounded by the parser's bracket nesting limit, and a long generated
+ * sum must not exhaust the stack. Each inner node is recorded as `checkExpr` would (the
+ * outermost one is recorded by `checkExpr` itself).
+ */
+function checkUnaryChain(ctx: CheckContext, e: UnaryExpr, env: ExprEnv): ExprResult {
+  const chain: UnaryExpr[] = [];
+  let operand: Expr = e;
+  while (operand.kind === "Unary") {
+    chain.push(operand);
+    operand = operand.operand;
+  }
+  let r = checkExpr(ctx, operand, env);
+  for (let k = chain.length - 1; k >= 0; k--) {
+    r = applyUnary(ctx, chain[k]!, r);
+    if (k > 0) record(ctx, chain[k]!, r);
+  }
+  return r;
+}
+
+function checkBinaryChain(ctx: CheckContext, e: BinaryExpr, env: ExprEnv): ExprResult {
+  const spine: BinaryExpr[] = [];
+  let leftmost: Expr = e;
+  while (leftmost.kind === "Binary") {
+    spine.push(leftmost);
+    leftmost = leftmost.left;
+  }
+  let l = checkExpr(ctx, leftmost, env);
+  for (let k = spine.length - 1; k >= 0; k--) {
+    const node = spine[k]!;
+    l = applyBinary(ctx, node, l, checkExpr(ctx, node.right, env));
+    if (k > 0) record(ctx, node, l);
+  }
+  return l;
+}
+
+/** `e.op` applied to its already checked operand `r`. */
+function applyUnary(ctx: CheckContext, e: UnaryExpr, r: ExprResult): ExprResult {
   if (r.ty === "error") return ERROR;
   if (e.op === "!") {
     if (r.ty !== "bool") {
@@ -184,7 +235,9 @@ function checkUnary(ctx: CheckContext, e: UnaryExpr, env: ExprEnv): ExprResult {
     return ERROR;
   }
   if (typeof r.value !== "bigint") return { ty: r.ty, ...(r.symbolic ? { symbolic: `${e.op}${r.symbolic}` } : {}) };
-  const v = e.op === "-" ? -r.value : r.ty === "int" ? ~r.value : wrap(~r.value, r.ty as "u64" | "i64");
+  const exact = e.op === "-" ? -r.value : ~r.value;
+  // Typed values wrap (`-x` of the smallest i64 is itself); untyped literals stay exact.
+  const v = r.ty === "int" ? exact : wrap(exact, r.ty as "u64" | "i64");
   return finishConstant(ctx, e, r.ty, v);
 }
 
@@ -220,9 +273,8 @@ function adaptLiteral(ctx: CheckContext, at: Span, lit: ExprResult, to: Ty): Ty 
 const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"]);
 const COMPARISON = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
-function checkBinary(ctx: CheckContext, e: BinaryExpr, env: ExprEnv): ExprResult {
-  const l = checkExpr(ctx, e.left, env);
-  const r = checkExpr(ctx, e.right, env);
+/** `e.op` applied to its already checked operands `l` and `r`. */
+function applyBinary(ctx: CheckContext, e: BinaryExpr, l: ExprResult, r: ExprResult): ExprResult {
   if (l.ty === "error" || r.ty === "error") return ERROR;
   if (e.op === "&&" || e.op === "||") {
     for (const [side, res] of [[e.left, l], [e.right, r]] as const) {
@@ -260,6 +312,10 @@ function checkBinary(ctx: CheckContext, e: BinaryExpr, env: ExprEnv): ExprResult
   }
   if (typeof r.value === "bigint" && r.value === 0n && (e.op === "/" || e.op === "%")) {
     ctx.report("WSP0208", e.right, `division by zero`);
+    return ERROR;
+  }
+  if (isShift && typeof r.value === "bigint" && (r.value < 0n || r.value > 63n)) {
+    ctx.report("WSP0203", e.right, `shift amount must be between 0 and 63, but it is ${r.value}`);
     return ERROR;
   }
   const symbolic = l.symbolic !== undefined && r.symbolic !== undefined ? `${l.symbolic} ${e.op} ${r.symbolic}` : undefined;
@@ -319,14 +375,14 @@ function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
   if (!(BUILTIN_FUNCTIONS as readonly string[]).includes(name)) {
     const symbol = ctx.resolveGlobal(name);
     const what = symbol
-      ? `\`${name}\` is a ${describeDecl(symbol.decl)}; ${symbol.decl.kind === "Kernel" ? "kernel calls are statements, not values" : "only built-in functions can be called in expressions"}`
+      ? `\`${name}\` is ${withArticle(describeDecl(symbol.decl))}; ${symbol.decl.kind === "Kernel" ? "kernel calls are statements, not values" : "only built-in functions can be called in expressions"}`
       : `unknown function \`${name}\`${didYouMean(name, BUILTIN_FUNCTIONS)}; the built-in functions are ${BUILTIN_FUNCTIONS.join(", ")}`;
-    ctx.report(symbol ? "WSP0204" : "WSP0101", e.callee, what);
+    if (symbol || !ctx.isBrokenImport(name)) ctx.report(symbol ? "WSP0204" : "WSP0101", e.callee, what);
     for (const a of e.args) checkExpr(ctx, a.value, env);
     return ERROR;
   }
-  const params = name === "select" ? ["cond", "then", "else"] : name === "min" || name === "max" ? ["a", "b"] : ["value"];
-  const matched = matchArguments(ctx, e.args, params.map((p) => ({ name: p })), `\`${name}\``, e.callee);
+  const params = name === "select" ? ["cond", "if_true", "if_false"] : name === "min" || name === "max" ? ["a", "b"] : ["value"];
+  const matched = matchArguments(ctx, e.args, params.map((p) => ({ name: p })), `\`${name}\``, e.callee, e);
   const results = e.args.map((a) => checkExpr(ctx, a.value, env));
   if (!matched || results.some((r) => r.ty === "error")) return ERROR;
   const arg = (i: number): ExprResult => results[matched[i]!]!;
@@ -362,7 +418,7 @@ function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
         const v = name === "min" ? (a < b ? a : b) : a > b ? a : b;
         return { ty, value: v, symbolic: String(v) };
       }
-      return { ty };
+      return symbolicCall(ty, name, [arg(0), arg(1)]);
     }
     default: {
       const to = name as "u64" | "i64";
@@ -375,9 +431,15 @@ function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
         const v = wrap(x.value, to);
         return { ty: to, value: v, symbolic: String(v) };
       }
-      return { ty: to };
+      return symbolicCall(to, name, [x]);
     }
   }
+}
+
+/** A launch-time call such as `max(batch, 1)` keeps a canonical text when all its arguments do. */
+function symbolicCall(ty: Ty, name: string, args: readonly ExprResult[]): ExprResult {
+  if (args.some((a) => a.symbolic === undefined)) return { ty };
+  return { ty, symbolic: `${name}(${args.map((a) => a.symbolic).join(", ")})` };
 }
 
 function unifyOperands(ctx: CheckContext, at: CallExpr, ae: Expr, a: ExprResult, be: Expr, b: ExprResult): Ty {
@@ -409,12 +471,12 @@ export function checkAssignable(ctx: CheckContext, at: Span, from: ExprResult, d
     return true;
   }
   if (from.ty !== "int" && from.ty !== want) {
-    ctx.report("WSP0206", at, `${what} is ${declared} (${want}), but this is ${from.ty}; convert it with \`${want}(...)\``);
+    ctx.report("WSP0206", at, `${what} is ${declared}${declared === want ? "" : ` (${want})`}, but this is ${from.ty}; convert it with \`${want}(...)\``);
     return false;
   }
   const range = rangeOf(declared);
   if (range && typeof from.value === "bigint" && (from.value < range.min || from.value > range.max)) {
-    ctx.report("WSP0207", at, `${from.value} does not fit ${what}, a ${declared} (${range.min} to ${range.max})`);
+    ctx.report("WSP0207", at, `${from.value} does not fit ${what}, ${withArticle(declared)} (${range.min} to ${range.max})`);
     return false;
   }
   return true;

@@ -5,7 +5,7 @@ import { env, type CheckContext, type TaskAttributeUse } from "./context.js";
 import { resolveKind } from "./decls.js";
 import { checkAssignable, checkExpr, constInt } from "./expr.js";
 import { closestName, didYouMean } from "./suggest.js";
-import type { DeclSymbol } from "./symbols.js";
+import { describeDecl, withArticle, type DeclSymbol } from "./symbols.js";
 import { BYTE_UNITS, POOLS, WINDOW_MODES, WINDOW_UNITS } from "./target-model.js";
 
 /** Task sites of each workload or pipeline, computed when its body was checked. */
@@ -14,7 +14,7 @@ export type SitesOf = (subject: DeclSymbol) => readonly TaskSite[] | undefined;
 export function checkSchedule(ctx: CheckContext, decl: ScheduleDecl, sitesOf: SitesOf): void {
   const subject = resolveSubject(ctx, decl);
   const target = resolveKind(ctx, decl.target, "Target", "target");
-  ctx.sem.schedules.set(decl, { subject, target });
+  ctx.sem.schedules.set(decl, { subject, target, file: ctx.module.file });
   checkUniqueSchedule(ctx, decl, subject, target);
   const seen = new Map<string, Span>();
   for (const d of decl.directives) {
@@ -37,7 +37,7 @@ function checkUniqueSchedule(ctx: CheckContext, decl: ScheduleDecl, subject: Dec
     if (other === decl || o.subject !== subject || o.target !== target) continue;
     if (other.start > decl.start && ctx.module.source.ast.decls.includes(other)) continue;
     ctx.report("WSP0607", decl.target, `\`${subject.name}\` already has a schedule on \`${target.name}\`; merge the two schedules`, {
-      related: [{ file: ctx.module.file, start: other.target.start, end: other.target.end, message: "the first schedule" }],
+      related: [{ file: o.file, start: other.target.start, end: other.target.end, message: "the first schedule" }],
     });
     return;
   }
@@ -52,8 +52,12 @@ function resolveSubject(ctx: CheckContext, decl: ScheduleDecl): DeclSymbol | und
       const k = ctx.resolveGlobal(n)?.decl.kind;
       return k === "Workload" || k === "Pipeline";
     });
-    const what = symbol ? `\`${name.text}\` is not a workload or pipeline` : `unknown workload or pipeline \`${name.text}\``;
-    ctx.report("WSP0101", name, `${what}${didYouMean(name.text, candidates)}; a schedule names the workload or pipeline it schedules`);
+    if (symbol) {
+      ctx.sem.references.set(name, { kind: "global", symbol });
+      ctx.report("WSP0204", name, `\`${name.text}\` is ${withArticle(describeDecl(symbol.decl))}, but a schedule names the workload or pipeline it schedules${didYouMean(name.text, candidates)}`);
+      return undefined;
+    }
+    if (!ctx.isBrokenImport(name.text)) ctx.report("WSP0101", name, `unknown workload or pipeline \`${name.text}\`${didYouMean(name.text, candidates)}`);
     return undefined;
   }
   ctx.sem.references.set(name, { kind: "global", symbol });
@@ -88,7 +92,7 @@ function checkWord(ctx: CheckContext, word: { text: string } & Span | undefined,
 }
 
 function checkPools(ctx: CheckContext, d: Extract<Directive, { kind: "Pools" }>): void {
-  const seen = new Set<string>();
+  const seen = new Map<string, Span>();
   for (const e of d.entries) {
     const name = e.name.text;
     const spec = POOLS[name];
@@ -96,8 +100,10 @@ function checkPools(ctx: CheckContext, d: Extract<Directive, { kind: "Pools" }>)
       if (name.length > 0) ctx.report("WSP0610", e.name, `unknown pool \`${name}\`${didYouMean(name, Object.keys(POOLS))}; pools are ${Object.keys(POOLS).join(", ")}`);
       continue;
     }
-    if (seen.has(name)) ctx.report("WSP0610", e.name, `pool \`${name}\` is sized twice`);
-    seen.add(name);
+    const first = seen.get(name);
+    if (first) {
+      ctx.report("WSP0610", e.name, `pool \`${name}\` is sized twice`, { related: [{ file: ctx.module.file, start: first.start, end: first.end, message: "first sized here" }] });
+    } else seen.set(name, e.name);
     constInt(ctx, e.size, `the size of pool \`${name}\``, 1n);
     if (e.unit) {
       if (!spec.bytes) ctx.report("WSP0611", e.unit, `pool \`${name}\` counts entries and takes no unit`);
@@ -123,7 +129,7 @@ function checkPolicyUse(ctx: CheckContext, ref: PolicyRef, kind: "dispatch" | "r
     ctx.report("WSP0606", ref.name, `\`${policy.name}\` is a ${info.kind} policy, but \`${kind}\` needs a ${kind} policy`);
   }
   const params = policy.decl.params;
-  const matched = matchArguments(ctx, ref.args, params.map((p) => ({ name: p.name.text })), `policy \`${policy.name}\``, ref.name);
+  const matched = matchArguments(ctx, ref.args, params.map((p) => ({ name: p.name.text })), `policy \`${policy.name}\``, ref.name, ref);
   const results = ref.args.map((a) => checkExpr(ctx, a.value, argEnv));
   if (matched) {
     params.forEach((p, i) => {

@@ -44,7 +44,8 @@ export type LocalKind =
   | "token"         // recv/consume variable
   | "let"           // policy `let`
   | "policy-param"
-  | "kernel-param"; // scalar kernel parameter, visible in `cycles`
+  | "kernel-param"  // scalar kernel parameter, visible in `cycles`
+  | "tensor-param"; // tensor kernel parameter: in scope in `cycles` only to be diagnosed there
 
 export interface LocalSymbol {
   readonly localKind: LocalKind;
@@ -85,7 +86,15 @@ export type Value = bigint | boolean;
 /** A tensor dimension: a folded constant, or a launch-time expression over symbols. */
 export type Dim =
   | { readonly kind: "const"; readonly value: bigint }
-  | { readonly kind: "symbolic"; readonly text: string };
+  /** `text` is canonical (qualified names), for comparing; `display` is as written. */
+  | { readonly kind: "symbolic"; readonly text: string; readonly display: string };
+
+/** `[batch, 2, ?]`: dimensions for messages, symbolic ones as written, `?` for unknown ones. */
+export function showDims(dims: readonly (Dim | bigint | undefined)[]): string {
+  const show = (d: Dim | bigint | undefined): string =>
+    d === undefined ? "?" : typeof d === "bigint" ? String(d) : d.kind === "const" ? String(d.value) : d.display;
+  return `[${dims.map(show).join(", ")}]`;
+}
 
 export interface TensorInfo {
   readonly dtype: string;
@@ -151,7 +160,7 @@ export interface Semantics {
   /** The folded value of every checked expression that is a compile-time constant. */
   readonly exprValues: Map<Expr, Value>;
   /** Workload/pipeline a schedule applies to, and its target. */
-  readonly schedules: Map<ScheduleDecl, { readonly subject: DeclSymbol | undefined; readonly target: DeclSymbol | undefined }>;
+  readonly schedules: Map<ScheduleDecl, { readonly subject: DeclSymbol | undefined; readonly target: DeclSymbol | undefined; readonly file: string }>;
 }
 
 export function emptySemantics(): Semantics {
@@ -173,6 +182,11 @@ export function emptySemantics(): Semantics {
 }
 
 export type WorkloadLike = WorkloadDecl | PipelineDecl;
+
+/** `word` with "a" or "an" in front: "an axis", "an i64", "a u64" ("u" sounds like "you"). */
+export function withArticle(word: string): string {
+  return `${/^[aeio]/i.test(word) ? "an" : "a"} ${word}`;
+}
 
 /** What each declaration kind is called in messages. */
 export function describeDecl(decl: NamedDecl): string {
