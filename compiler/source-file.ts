@@ -24,15 +24,24 @@ const SYNTAX_CODES: Readonly<Record<SyntaxProblemKind, DiagnosticCode>> = {
   "nesting-too-deep": "WSP0007",
 };
 
+/** Beyond this many syntax errors in one file, the rest are counted, not listed. */
+export const MAX_SYNTAX_DIAGNOSTICS = 200;
+
 /** Parses `text` as the file named `file`. Never throws: problems become diagnostics. */
 export function parseSourceFile(file: string, raw: string): SourceFile {
   // A byte-order mark is not part of the program: editors neither show nor count it, so
   // positions are computed without it.
   const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const result = parse(text);
-  const syntaxDiagnostics = result.problems.map((p) =>
-    makeDiagnostic(SYNTAX_CODES[p.kind], file, p, p.message),
-  );
+  const shown = result.problems.slice(0, MAX_SYNTAX_DIAGNOSTICS);
+  const syntaxDiagnostics = shown.map((p) => makeDiagnostic(SYNTAX_CODES[p.kind], file, p, p.message));
+  const hidden = result.problems.length - shown.length;
+  if (hidden > 0) {
+    // A binary or badly mangled file would otherwise flood the output with follow-on noise.
+    const last = shown[shown.length - 1]!;
+    syntaxDiagnostics.push(makeDiagnostic("WSP0006", file, { start: last.end, end: last.end },
+      `${hidden} more syntax errors after this one are not shown; is this a .wsp source file?`));
+  }
   return {
     file,
     text,

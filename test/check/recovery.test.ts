@@ -105,3 +105,18 @@ describe("checking after syntax errors", () => {
     expect(r.diagnostics.filter((d) => !/^WSP000/.test(d.code)).map((d) => d.message)).toEqual([]);
   });
 });
+
+describe("a file that is not a program", () => {
+  it("lists at most 200 syntax errors and counts the rest in one more", () => {
+    let seed = 7;
+    const bytes: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      bytes.push(String.fromCharCode(seed % 256));
+    }
+    const r = checkText(bytes.join(""));
+    const syntax = r.diagnostics.filter((d) => d.code.startsWith("WSP000"));
+    expect(syntax.length).toBe(201);
+    expect(syntax[200]!.message).toMatch(/^\d+ more syntax errors after this one are not shown/);
+  });
+});
