@@ -4,8 +4,8 @@
  */
 import * as path from "node:path";
 import { BACKEND_EMITTERS } from "./backends/index.js";
-import { sourcePathFor } from "./cli/build-command.js";
-import { createNodeHost, findPackage } from "./cli/node-host.js";
+import { sourceHashFor, sourcePathFor } from "./cli/build-command.js";
+import { createNodeHost, findPackage, type NodeHost } from "./cli/node-host.js";
 import { writePackageDir } from "./cli/package-writer.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { CompilerHost } from "./host.js";
@@ -55,13 +55,15 @@ export function compile(files: readonly string[], options: CompileOptions = {}):
   const cwd = options.cwd ?? process.cwd();
   const nodeHost = createNodeHost(cwd);
   const host = options.host ?? nodeHost;
-  const check = checkProgram(files, host);
+  const check = checkProgram(options.host ? files : distinctFiles(files, nodeHost), host);
   if (check.diagnostics.some((d) => d.severity === "error")) return { diagnostics: check.diagnostics, packages: [], check };
   const all = buildUnits(check);
   const units = options.target === undefined ? all : all.filter((u) => u.target.name === options.target);
   const version = findPackage().version;
-  const sourcePath = sourcePathFor(nodeHost, cwd);
-  const built = units.map((unit) => ({ unit, pkg: buildPackage(check, unit, { compilerVersion: version, sourcePath }, BACKEND_EMITTERS) }));
+  const sourcePath = sourcePathFor(nodeHost, cwd, check.modules.values());
+  // A custom host's files need not be on disk: their hashes are those of the checked text.
+  const sourceHash = options.host ? undefined : sourceHashFor(cwd);
+  const built = units.map((unit) => ({ unit, pkg: buildPackage(check, unit, { compilerVersion: version, sourcePath, sourceHash }, BACKEND_EMITTERS) }));
   const diagnostics = [...check.diagnostics, ...built.flatMap((b) => b.pkg.diagnostics)];
   const failed = diagnostics.some((d) => d.severity === "error");
   return {
@@ -69,6 +71,17 @@ export function compile(files: readonly string[], options: CompileOptions = {}):
     check,
     packages: failed ? [] : built.map(({ unit, pkg }) => ({ name: unitName(unit, all), subject: unit.subject.qualifiedName, target: unit.target.name, files: pkg.files })),
   };
+}
+
+/** The files, each once: a second spelling of a file (`./a.wsp` after `a.wsp`) is dropped, as `wspc` does. */
+function distinctFiles(files: readonly string[], host: NodeHost): string[] {
+  const out: string[] = [];
+  for (const file of files) {
+    host.readRoot(file);
+    const name = host.canonicalName(file);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
 }
 
 /** Writes a compiled package to `<outDir>/<name>.wsppkg`, atomically; returns the folder. */

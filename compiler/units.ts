@@ -18,15 +18,16 @@ export const DEFAULT_TARGET = ["std", "targets", "a2a3sim"] as const;
 /**
  * The packages a build of the root files produces: one per schedule in them, plus one on the
  * default target for each workload or pipeline that has no schedule at all. `targetName`
- * keeps only the units on that target.
+ * keeps only the units on that target. Every root's schedules are collected before any default
+ * is added, so a schedule in a later root still counts (the result does not depend on the order
+ * the files are named in, beyond the order of the units).
  */
 export function buildUnits(result: CheckResult, targetName?: string): BuildUnit[] {
   const units: BuildUnit[] = [];
   const scheduled = new Set<DeclSymbol>();
   const defaultTarget = findDefaultTarget(result);
-  for (const root of result.roots) {
-    const module = result.modules.get(root);
-    if (!module) continue;
+  const modules = result.roots.flatMap((root) => result.modules.get(root) ?? []);
+  for (const module of modules) {
     for (const d of module.source.ast.decls) {
       if (d.kind !== "Schedule") continue;
       const info = result.semantics.schedules.get(d);
@@ -34,6 +35,8 @@ export function buildUnits(result: CheckResult, targetName?: string): BuildUnit[
       scheduled.add(info.subject);
       units.push({ subject: info.subject, target: info.target, schedule: d, scheduleFile: module.file });
     }
+  }
+  for (const module of modules) {
     for (const symbol of module.decls.values()) {
       if ((symbol.decl.kind === "Workload" || symbol.decl.kind === "Pipeline") && !scheduled.has(symbol) && defaultTarget) {
         units.push({ subject: symbol, target: defaultTarget, schedule: undefined, scheduleFile: undefined });
@@ -52,12 +55,14 @@ export function findDefaultTarget(result: CheckResult): DeclSymbol | undefined {
 }
 
 /**
- * The package folder name (without `.wsppkg`) of a unit: the root file's name, then the subject
- * and/or target only where needed to tell the file's units apart.
+ * The package folder name (without `.wsppkg`) of a unit: the subject's file name — or, when
+ * files of other modules share that name (`x/m.wsp`, `y/m.wsp`), its module's name, which is
+ * unique in a program — then the subject and/or target only where needed to tell apart the
+ * units with that base.
  */
 export function unitName(unit: BuildUnit, all: readonly BuildUnit[]): string {
-  const base = unit.subject.module.file.replace(/\\/g, "/").split("/").pop()!.replace(/\.wsp$/, "");
-  const siblings = all.filter((u) => u.subject.module === unit.subject.module);
+  const base = baseName(unit, all);
+  const siblings = all.filter((u) => baseName(u, all) === base);
   if (siblings.length <= 1) return base;
   const subjects = new Set(siblings.map((u) => u.subject));
   const targets = new Set(siblings.map((u) => u.target));
@@ -65,4 +70,31 @@ export function unitName(unit: BuildUnit, all: readonly BuildUnit[]): string {
   if (subjects.size > 1) parts.push(unit.subject.name);
   if (targets.size > 1) parts.push(unit.target.name);
   return parts.join(".");
+}
+
+function baseName(unit: BuildUnit, all: readonly BuildUnit[]): string {
+  const name = fileName(unit);
+  const shared = all.some((u) => u.subject.module !== unit.subject.module && fileName(u) === name);
+  return shared ? unit.subject.module.name : name;
+}
+
+function fileName(unit: BuildUnit): string {
+  return unit.subject.module.file.replace(/\\/g, "/").split("/").pop()!.replace(/\.wsp$/, "");
+}
+
+/**
+ * A message when two of `units` would get the same package name, which would make one package
+ * overwrite the other. (The names are built to differ; this guards what the checker lets by.)
+ */
+export function nameClash(units: readonly BuildUnit[], all: readonly BuildUnit[]): string | undefined {
+  const seen = new Map<string, BuildUnit>();
+  for (const u of units) {
+    const name = unitName(u, all);
+    const first = seen.get(name);
+    if (first) {
+      return `${first.subject.qualifiedName} (${first.subject.module.file}) and ${u.subject.qualifiedName} (${u.subject.module.file}) on ${u.target.name} would both be written to ${name}.wsppkg; build them separately, with different -o folders`;
+    }
+    seen.set(name, u);
+  }
+  return undefined;
 }

@@ -20,6 +20,12 @@ export interface BuildOptions {
   readonly compilerVersion: string;
   /** The path recorded for a source file: relative, `/`-separated, never absolute. */
   readonly sourcePath: (file: string) => string;
+  /**
+   * The SHA-256 of a source file's bytes, when the caller can read them. Without it (or when it
+   * returns undefined) the hash is that of the checked text, which lacks a byte-order mark and
+   * differs from the file's bytes when they are not valid UTF-8.
+   */
+  readonly sourceHash?: (file: string) => string | undefined;
 }
 
 /** A built package as file contents by relative path, ready to be written atomically. */
@@ -250,7 +256,7 @@ function manifestObject(
     subject: { kind: subject.kind === "Workload" ? "workload" : "pipeline", name: unit.subject.name, qualified_name: unit.subject.qualifiedName },
     target: { name: unit.target.name, qualified_name: unit.target.qualifiedName, backend, properties },
     sources: [...result.modules.values()]
-      .map((m) => ({ path: options.sourcePath(m.file), module: m.name, sha256: sha256(m.source.text) }))
+      .map((m) => ({ path: options.sourcePath(m.file), module: m.name, sha256: options.sourceHash?.(m.file) ?? sha256(m.source.text) }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     kernels: byKind("Kernel").map((s, i) => kernelEntry(sem, s, i, numbering, loc)),
     tensors: byKind("Tensor").map((s) => tensorEntry(sem, s, env, loc)),
@@ -363,16 +369,24 @@ function cspEntry(sem: Semantics, unit: BuildUnit, p: PipelineDecl) {
       if (m.kind !== "Process") return [];
       const sends = new Set<string>();
       const receives = new Set<string>();
+      const closes = new Set<string>();
       const walk = (node: unknown): void => {
         if (node === null || typeof node !== "object") return;
         if (Array.isArray(node)) { node.forEach(walk); return; }
         const k = (node as { kind?: string }).kind;
         const ch = (node as { channel?: Ident }).channel;
-        if (ch && (k === "Send" || k === "Close")) sends.add(ch.text);
+        if (ch && k === "Send") sends.add(ch.text);
         if (ch && (k === "Recv" || k === "Consume")) receives.add(ch.text);
+        if (ch && k === "Close") closes.add(ch.text);
         for (const key in node) if (key !== "start" && key !== "end") walk((node as Record<string, unknown>)[key]);
       };
       walk(m.body);
+      // Senders are the processes that `send` (language §3.9): the channel closes by itself when
+      // they have all ended. A receiver that also closes stays a receiver only — listing it as a
+      // sender would keep the channel open until the receiver ends, which waits for the close.
+      // A process that closes a channel it neither sends on nor receives from must still list it
+      // (the format wants every channel a process names in one of the lists): as a sender.
+      for (const c of closes) if (!receives.has(c)) sends.add(c);
       const order = (set: Set<string>) => channels.filter((c) => set.has(c.name.text)).map((c) => channelId(c.name.text));
       return [{
         id: stableId(`${q}.${m.name.text}`),
