@@ -220,6 +220,7 @@ export function checkKernel(ctx: CheckContext, decl: KernelDecl): void {
     const cost = checkIntExpr(ctx, decl.cycles, env("cycles", scope), "a kernel's cycle cost");
     if (typeof cost.value === "bigint" && cost.value < 0n) ctx.report("WSP0203", decl.cycles, `a kernel's cycle cost must be at least 0, but it is ${cost.value}`);
   }
+  if (decl.source) checkKernelSource(ctx, decl.source);
   ctx.sem.kernels.set(decl, { params, executor: executor === "aic" || executor === "aiv" ? executor : undefined });
 }
 
@@ -314,4 +315,20 @@ export function checkTarget(ctx: CheckContext, decl: TargetDecl): void {
     ctx.report("WSP0603", decl.name, `target \`${decl.name.text}\` must set ${missing.join(", ")}`);
   }
   ctx.sem.targets.set(decl, { properties });
+}
+
+/**
+ * A kernel's source is recorded in packages and scenes as a portable relative path (relative to
+ * the declaring file's folder): no absolute path, no backslash, nothing that cannot be a file name.
+ */
+function checkKernelSource(ctx: CheckContext, source: { value: string; start: number; end: number }): void {
+  const p = source.value;
+  const problem =
+    p.length === 0 ? "is empty"
+    : p.startsWith("/") || /^[A-Za-z]:/.test(p) ? "is absolute; write it relative to this file's folder"
+    : p.includes("\\") ? "uses `\\`; separate folders with `/`"
+    : /[\u0000-\u001f]/.test(p) ? "contains a control character"
+    : p.split("/").some((seg) => seg === "" || seg === ".") ? "has an empty or `.` segment"
+    : undefined;
+  if (problem) ctx.report("WSP0315", source, `the kernel source path \`${p}\` ${problem}`);
 }

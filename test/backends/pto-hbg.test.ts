@@ -232,7 +232,7 @@ describe("pto-hbg: the source tree stays compact and safe", () => {
     const b = hbg(String.raw`
 use std.targets.{a2a3_hbg}
 tensor __FILE__: f32[4, 8] out
-kernel x__attribute__(t: out f32[8]) on aiv cycles 1 source "a\"; system(\"rm\")\n*/ \\"
+kernel x__attribute__(t: out f32[8]) on aiv cycles 1 source "a\"; system(\"rm\") */ ''' # $(x)"
 axis _ = dense(4)
 workload int { parallel i in _ { x__attribute__(__FILE__[i]) } }
 schedule int on a2a3_hbg { }
@@ -241,6 +241,6 @@ schedule int on a2a3_hbg { }
     const cpp = file(b, ORCH);
     expect(cpp).toContain('extern "C" int int_orch(');
     expect(cpp).not.toContain("system(");
-    expect((sceneValues(path.join(dir, "pto-runtime/scene.py")).KERNELS as { source: string }[])[0]!.source).toBe('a"; system("rm")\n*/ \\');
+    expect((sceneValues(path.join(dir, "pto-runtime/scene.py")).KERNELS as { source: string }[])[0]!.source).toBe('a"; system("rm") */ \'\'\' # $(x)');
   });
 });

@@ -387,7 +387,7 @@ describe("pto-tmr: names and strings from the source cannot inject code", () => 
 use std.targets.{a2a3}
 tensor x__attribute__: f32[4, 8] in
 tensor PTO2_SCOPE: f32[4, 8] out
-kernel x__attribute__k(a: in f32[8], b: out f32[8], int: u32) on aiv cycles 1 source "a\"; system(\"rm\")\n*/ \\"
+kernel x__attribute__k(a: in f32[8], b: out f32[8], int: u32) on aiv cycles 1 source "a\"; system(\"rm\") */ ''' # $(x)"
 axis _ = dense(4)
 workload main { parallel __LINE__ in _ { x__attribute__k(x__attribute__[__LINE__], PTO2_SCOPE[__LINE__], int = 3) } }
 schedule main on a2a3 { window 64 tasks stall }
@@ -403,6 +403,6 @@ schedule main on a2a3 { window 64 tasks stall }
     expect(cpp).not.toContain("system(");
     expect(cpp).not.toContain("__attribute__k");
     const scene = sceneValues(path.join(dir, "pto-runtime/scene.py"));
-    expect((scene.KERNELS as { source: string }[])[0]!.source).toBe('a"; system("rm")\n*/ \\');
+    expect((scene.KERNELS as { source: string }[])[0]!.source).toBe('a"; system("rm") */ \'\'\' # $(x)');
   });
 });
