@@ -9,6 +9,7 @@ import { createNodeHost } from "../dist/compiler/cli/node-host.js";
 import { buildUnits } from "../dist/compiler/units.js";
 import { buildPackage } from "../dist/compiler/package/build.js";
 import { formatSource } from "../dist/compiler/format.js";
+import { benchSimulator } from "../dist/runtime/sim/bench.js";
 import { largeProgram, taskProgram } from "./generate.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -76,5 +77,16 @@ function builds() {
   }
 }
 
+function simulator() {
+  const tasks = Number(process.env.BENCH_SIM_TASKS ?? 1_000_000);
+  // Baseline: the device's own orchestrator submits a task in about 0.87 µs (domain brief).
+  const device = 1e6 / 0.87;
+  console.log(`\nsimulator: ${tasks} tasks per run (median of ${RUNS}); ratio against the device orchestrator's 1.15 M tasks/s`);
+  for (const row of benchSimulator(tasks, RUNS)) {
+    console.log(`  ${row.name.padEnd(30)} ${(row.tasksPerSecond / 1e6).toFixed(2)} M tasks/s   ${(row.tasksPerSecond / device).toFixed(2)}x device   (${row.ms.toFixed(0)} ms, makespan ${row.makespan} cycles)`);
+  }
+}
+
 frontEnd();
 builds();
+simulator();

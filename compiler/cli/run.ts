@@ -7,7 +7,12 @@ import { formatSource, type FormatResult } from "../format.js";
 import type { CompilerHost } from "../host.js";
 import { checkProgram, type CheckResult } from "../program.js";
 import type { SourceFile } from "../source-file.js";
+import * as fs from "node:fs";
 import * as path from "node:path";
+import type { SimPackage } from "../../runtime/sim/index.js";
+import { compile, type CompiledPackage } from "../index.js";
+import { writePackageDir } from "./package-writer.js";
+import { BadInputError, UsageError, loadBuilt, loadForRun, runPackage, type RunFlags } from "./run-command.js";
 import { formatValidationErrors, validatePackage } from "../../runtime/package/index.js";
 import { writeFileAtomic } from "./atomic-write.js";
 import { buildAll } from "./build-command.js";
@@ -106,6 +111,24 @@ function parseAndRun(argv: readonly string[], io: CliIO, deps: CliDeps): number 
     .showHelpAfterError("(run 'wspc build --help' for usage)")
     .action((files: string[], opts: { out: string; target?: string }) => {
       status = runBuild(files, opts, io, deps, version);
+    });
+
+  program
+    .command("run")
+    .description("simulate a program (or a built .wsppkg) on its target's machine model and report cycles, spread, stalls and resources")
+    .argument("<input>", "a .wsp file (built in memory) or a NAME.wsppkg folder")
+    .option("--target <name>", "which schedule to run (default: the a2a3sim one)")
+    .option("--json", "print the statistics as one JSON document")
+    .option("--verify", "check every invariant of the execution (memory grows with the task count)")
+    .option("--trace <file>", "write a Chrome trace-event JSON file (Perfetto, chrome://tracing)")
+    .option("--symbol <name=value>", "a launch-time symbol (repeatable)", collect, [])
+    .option("--slot <name=value>", "a slot's value for this run (repeatable)", collect, [])
+    .option("--input <tensor=file>", "tensor data: JSON array or raw little-endian (repeatable)", collect, [])
+    .option("--seed <n>", "seed of the generated data for tensors without --input", "1")
+    .option("--interleave <how>", "order of simultaneous orchestrator steps: default, random:SEED, or a file to replay")
+    .showHelpAfterError("(run 'wspc run --help' for usage)")
+    .action((input: string, opts: RunFlags) => {
+      status = runRun(input, opts, io, deps);
     });
 
   program
@@ -318,6 +341,71 @@ function runBuild(files: readonly string[], opts: { out: string; target?: string
         io.stdout(`wrote ${w.dir} (${w.unit.subject.name} on ${w.unit.target.name}, ${w.pkg.backend}: ${w.pkg.files.size} files, ${bytes} bytes)\n`);
       }
       return EXIT_OK;
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function runRun(input: string, flags: RunFlags, io: CliIO, deps: CliDeps): number {
+  try {
+    const pkg = isDirectory(path.resolve(io.cwd, input)) ? loadForRun(path.resolve(io.cwd, input)) : buildForRun(input, flags, io, deps);
+    if (pkg === undefined) return EXIT_USAGE;
+    return runPackage(pkg, flags, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.stderr(`wspc: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof BadInputError) {
+      io.stderr(`wspc: ${e.message}\n`);
+      return EXIT_PROBLEMS;
+    }
+    throw e;
+  }
+}
+
+/** Checks and builds a .wsp file in memory and picks the unit to run; undefined after reporting why not. */
+function buildForRun(input: string, flags: RunFlags, io: CliIO, deps: CliDeps): SimPackage | undefined {
+  const host = createNodeHost(io.cwd);
+  const inputs = readInputs([input], host, io);
+  if (inputs === undefined) return undefined;
+  const result = deps.checkProgram(inputs.map((i) => i.file), host);
+  const lookup = lineMapLookup(result.files, (f) => host.readFile(f));
+  if (exitStatusFor(result.diagnostics) !== EXIT_OK) {
+    io.stderr(renderText(result.diagnostics, lookup, { snippets: io.stderrIsTTY }));
+    io.stderr(`${summaryLine(result.diagnostics)}\nwspc: nothing was run\n`);
+    return undefined;
+  }
+  const built = compile(inputs.map((i) => i.file), { host, cwd: io.cwd });
+  const choice = chooseRunPackage(built.packages, flags.target);
+  if (typeof choice === "string") throw new UsageError(choice);
+  const errors = built.diagnostics.filter((d) => d.severity === "error");
+  if (errors.length > 0) {
+    io.stderr(renderText(errors, lookup, { snippets: io.stderrIsTTY }));
+    return undefined;
+  }
+  return loadBuilt(choice.files, writePackageDir);
+}
+
+/** The package a `.wsp` file runs: its a2a3sim one unless --target says otherwise. */
+function chooseRunPackage(pkgs: readonly CompiledPackage[], target: string | undefined): CompiledPackage | string {
+  const wanted = target ?? "a2a3sim";
+  const matching = pkgs.filter((p) => p.target === wanted);
+  const list = pkgs.map((p) => `${p.subject} on ${p.target}`).join(", ");
+  if (matching.length === 1) return matching[0]!;
+  if (matching.length === 0 && target === undefined && pkgs.length === 1) return pkgs[0]!;
+  if (pkgs.length === 0) return "nothing to run: the file declares no workload or pipeline";
+  if (matching.length === 0) return `no schedule targets '${wanted}'; the file has: ${list} (pick one with --target)`;
+  return `the file has several programs on '${wanted}' (${list}); build them with 'wspc build' and run one package folder`;
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -4,7 +4,7 @@ import { LineMap } from "../../grammar/line-map.js";
 import { capabilityReport, unitFeatures } from "../analysis/capability-check.js";
 import type { CapabilityStatus } from "../capabilities.js";
 import type { DeclSymbol, LocalSymbol, Semantics } from "../check/symbols.js";
-import { BYTE_UNITS, type Backend } from "../check/target-model.js";
+import { BYTE_UNITS, POOLS, type Backend } from "../check/target-model.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { CheckResult } from "../program.js";
 import { compileExpr, intInstr, type Code } from "./bytecode.js";
@@ -103,7 +103,7 @@ interface ResolvedDirectives {
   readonly ready: PolicyUse;
   readonly start: PolicyUse;
   readonly window: { readonly size: number; readonly unit: string; readonly mode: string };
-  readonly pools: { tensormap: number; deplist: number; heap_bytes: number; ready: number } | null;
+  readonly pools: { tensormap: number | null; deplist: number | null; heap_bytes: number | null; ready: number | null };
   /** Tree nodes the directives mention (for reachability). */
   readonly refs: object[];
 }
@@ -158,15 +158,21 @@ function resolveDirectives(result: CheckResult, unit: BuildUnit): ResolvedDirect
   const window = w
     ? { size: Number(constValue(sem, w.size)), unit: w.unit?.text ?? "tasks", mode: w.mode?.text ?? "stall" }
     : { size: prop("max_window", 16384), unit: "tasks", mode: "stall" };
-  // A target that bounds no pool (host_build_graph has none) gets none, unless the schedule sizes them.
-  const bounded = ["tensormap_pool", "deplist_pool", "heap_bytes", "ready_queue"].some((k) => props?.has(k)) || find("Pools") !== undefined;
-  const pools = { tensormap: prop("tensormap_pool", 65536), deplist: prop("deplist_pool", 16384), heap_bytes: prop("heap_bytes", 268435456), ready: prop("ready_queue", 65536) };
-  for (const e of find("Pools")?.entries ?? []) {
-    const size = Number(constValue(sem, e.size) * (e.unit ? BYTE_UNITS[e.unit.text] ?? 1n : 1n));
-    if (e.name.text === "heap") pools.heap_bytes = size;
-    else if (e.name.text in pools) (pools as Record<string, number>)[e.name.text] = size;
+  // Each pool: the schedule's size, else the target's, else null (the target bounds none:
+  // host_build_graph has no pools at all).
+  const pools: Record<string, number | null> = {};
+  for (const [name, spec] of Object.entries(POOLS)) {
+    const key = spec.bytes ? "heap_bytes" : name;
+    const v = props?.get(spec.limitProperty);
+    pools[key] = typeof v === "bigint" ? Number(v) : null;
   }
-  return { dispatch, ready, start, window, pools: bounded ? pools : null, refs };
+  for (const e of find("Pools")?.entries ?? []) {
+    const spec = POOLS[e.name.text];
+    if (!spec) continue;
+    const size = constValue(sem, e.size) * (e.unit ? BYTE_UNITS[e.unit.text] ?? 1n : 1n);
+    pools[spec.bytes ? "heap_bytes" : e.name.text] = Number(size);
+  }
+  return { dispatch, ready, start, window, pools: pools as ResolvedDirectives["pools"], refs };
 }
 
 /** The folded value of a checked constant expression (sizes, counts). */

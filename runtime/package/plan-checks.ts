@@ -175,6 +175,9 @@ function checkLoop(s: Extract<Statement, { op: "parallel" | "for" }>, depth: num
     problems.add(pointer(at, "vars"), `vars, axes and rows need one entry per loop binding, but there are ${s.vars.length}, ${s.axes.length} and ${s.rows.length}; rebuild the package`);
     return depth;
   }
+  if (s.names !== undefined && s.names.length !== s.vars.length) {
+    problems.add(pointer(at, "names"), `names needs one entry per loop binding (${s.vars.length}), but has ${s.names.length}; rebuild the package`);
+  }
   s.axes.forEach((index, k) => {
     checkVar(s.vars[k]!, depth + k, pointer(at, "vars", k), ctx);
     const row = s.rows[k]!;

@@ -259,20 +259,22 @@ export type Body = readonly Statement[];
 
 export type Statement =
   | LoopStatement
-  | { readonly op: "select"; readonly var: number; readonly axis: number; readonly row: Code; readonly body: Body; readonly loc: Loc }
+  | { readonly op: "select"; readonly var: number; readonly name?: string; readonly axis: number; readonly row: Code; readonly body: Body; readonly loc: Loc }
   | { readonly op: "when"; readonly branches: readonly { readonly cond: Code; readonly body: Body }[]; readonly else: Body | null; readonly loc: Loc }
   | { readonly op: "load"; readonly slot: number; readonly tensor: number; readonly index: readonly Code[]; readonly loc: Loc }
   | { readonly op: "call"; readonly kernel: number; readonly args: readonly CallArg[]; readonly loc: Loc }
   | { readonly op: "scope"; readonly body: Body; readonly loc: Loc }
   | { readonly op: "send"; readonly channel: number; readonly value: Code; readonly loc: Loc }
-  | { readonly op: "recv"; readonly channel: number; readonly var: number; readonly loc: Loc }
-  | { readonly op: "consume"; readonly channel: number; readonly var: number; readonly body: Body; readonly loc: Loc }
+  | { readonly op: "recv"; readonly channel: number; readonly var: number; readonly name?: string; readonly loc: Loc }
+  | { readonly op: "consume"; readonly channel: number; readonly var: number; readonly name?: string; readonly body: Body; readonly loc: Loc }
   | { readonly op: "close"; readonly channel: number; readonly loc: Loc };
 
 /** `parallel` / `for`: one variable, axis and row (null for dense/dyn axes) per binding. */
 export interface LoopStatement {
   readonly op: "parallel" | "for";
   readonly vars: readonly number[];
+  /** The variables' source names (what `task.X` reads); optional since ABI 1.0 readers ignore them. */
+  readonly names?: readonly string[];
   readonly axes: readonly number[];
   readonly rows: readonly (Code | null)[];
   readonly body: Body;
