@@ -290,7 +290,7 @@ class TmrWriter {
   private preamble(): void {
     const m = this.m;
     const ctx: Ctx = { vars: [], attrs: new Map(), locals: new Map() };
-    this.line("(void)orch_args;  // a workload without tensors reads no argument");
+    if (this.placements.every((p) => p.kind === "local")) this.line("(void)orch_args;  // a workload without argument tensors reads no argument");
     this.line("// The tensors the host passes (scene.py ARGUMENTS).");
     m.tensors.forEach((t, i) => {
       const p = this.placements[i]!;

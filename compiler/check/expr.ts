@@ -270,7 +270,6 @@ function adaptLiteral(ctx: CheckContext, at: Span, lit: ExprResult, to: Ty): Ty 
   return to;
 }
 
-const ARITHMETIC = new Set(["+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"]);
 const COMPARISON = new Set(["==", "!=", "<", "<=", ">", ">="]);
 
 /** `e.op` applied to its already checked operands `l` and `r`. */
