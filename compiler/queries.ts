@@ -5,7 +5,7 @@
  * recorded (`semantics.references`, module tables) rather than resolving names again.
  */
 import type {
-  Block, ChannelDecl, Decl, Ident, KernelDecl, PipelineDecl, PolicyDecl, ProcessDecl, SourceFileNode, Span, Stmt,
+  Block, ChannelDecl, Decl, Ident, KernelDecl, PipelineDecl, PolicyDecl, ProcessDecl, SourceFileNode, Span,
 } from "../grammar/ast.js";
 import * as K from "../grammar/lexer.js";
 import type { Location } from "./diagnostic.js";
@@ -348,20 +348,19 @@ function insideComment(source: SourceFile, offset: number): boolean {
 }
 
 /**
- * The place of `offset` inside `decl` and the locals visible there. Visibility follows the
- * checker's scopes (compiler/check/body.ts, decls.ts): loop, select and consume variables
- * inside their statement's body; a `recv` token after the `recv` in its block and below;
- * policy parameters in the policy, each `let` after itself; scalar kernel parameters in the kernel.
+ * The place of `offset` inside `decl` and the locals visible there: in bodies, the scope the
+ * checker recorded for the innermost block (compiler/check/body.ts); policy parameters in the
+ * policy, each `let` after itself; scalar kernel parameters in the kernel.
  */
 function placeIn(decl: Decl | undefined, offset: number, result: CheckResult): { place: CompletionPlace; locals: CompletionName[] } {
   if (!decl) return { place: "top", locals: [] };
   switch (decl.kind) {
-    case "Workload": return inBlockDecl(decl.body, offset, "body", []);
+    case "Workload": return inBlockDecl(decl.body, offset, "body", [], result);
     case "Pipeline": {
       const process = decl.members.find((m): m is ProcessDecl => m.kind === "Process" && m.body.start < offset && offset < m.body.end);
       if (!process) return { place: "pipeline", locals: [] };
       const channels = decl.members.filter((m): m is ChannelDecl => m.kind === "Channel").map((c) => local(c.name.text, "channel"));
-      return inBlockDecl(process.body, offset, "process-body", channels);
+      return inBlockDecl(process.body, offset, "process-body", channels, result);
     }
     case "Schedule": return { place: "schedule", locals: [] };
     case "Policy": return { place: "policy", locals: policyLocals(decl, offset, result) };
@@ -371,48 +370,46 @@ function placeIn(decl: Decl | undefined, offset: number, result: CheckResult): {
   }
 }
 
-function inBlockDecl(body: Block, offset: number, place: CompletionPlace, outer: CompletionName[]): { place: CompletionPlace; locals: CompletionName[] } {
+/** Locals at `offset` in a workload or process body: the checker's scope of the innermost block. */
+function inBlockDecl(body: Block, offset: number, place: CompletionPlace, outer: CompletionName[], result: CheckResult): { place: CompletionPlace; locals: CompletionName[] } {
   if (offset <= body.start || offset >= body.end) return { place: "none", locals: [] };
+  const scope = result.semantics.blockScopes.get(innermostBlock(body, offset));
   const found: CompletionName[] = [];
-  collectBlockLocals(body.statements, offset, found);
-  return { place, locals: [...found.reverse(), ...outer] };
+  for (const sym of scope?.visibleLocals() ?? []) {
+    // A `recv` binds its token for the rest of its block, so only after the statement.
+    if (sym.localKind === "token" && sym.ident.end > offset && !isConsumeVariable(body, sym.ident)) continue;
+    found.push(local(sym.ident.text, LOCAL_WHAT[sym.localKind]));
+  }
+  return { place, locals: [...found, ...outer] };
 }
 
-const within = (s: Span, offset: number): boolean => s.start < offset && offset < s.end;
+/** The deepest block (a `{ ... }` of statements) around `offset`; structure only, no rules. */
+function innermostBlock(body: Block, offset: number): Block {
+  let best = body;
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) { for (const n of node) visit(n); return; }
+    const o = node as { start?: number; end?: number; statements?: unknown };
+    if (typeof o.start === "number" && typeof o.end === "number" && !(o.start < offset && offset < o.end)) return;
+    if (Array.isArray(o.statements) && o !== best && (o.end! - o.start!) < best.end - best.start) best = o as unknown as Block;
+    for (const key in o) if (key !== "start" && key !== "end") visit((o as Record<string, unknown>)[key]);
+  };
+  visit(body.statements);
+  return best;
+}
 
-function collectBlockLocals(statements: readonly Stmt[], offset: number, out: CompletionName[]): void {
-  // Iterative descent: one block per level, and only the statement holding the offset goes deeper.
-  let current: readonly Stmt[] | undefined = statements;
-  while (current) {
-    const list: readonly Stmt[] = current;
-    current = undefined;
-    for (const s of list) {
-      if (s.start >= offset) break;
-      if (s.kind === "Recv" && s.end <= offset) out.push(local(s.variable.text, "token"));
-      if (!within(s, offset)) continue;
-      switch (s.kind) {
-        case "Parallel":
-        case "For":
-          if (within(s.body, offset)) { for (const b of s.bindings) out.push(local(b.variable.text, "loop variable")); current = s.body.statements; }
-          break;
-        case "Select":
-          if (within(s.body, offset)) { out.push(local(s.binding.variable.text, "select variable")); current = s.body.statements; }
-          break;
-        case "Consume":
-          if (within(s.body, offset)) { out.push(local(s.variable.text, "token")); current = s.body.statements; }
-          break;
-        case "Scope":
-          if (within(s.body, offset)) current = s.body.statements;
-          break;
-        case "When": {
-          const block = [...s.branches.map((b) => b.body), ...(s.otherwise ? [s.otherwise] : [])].find((b) => within(b, offset));
-          if (block) current = block.statements;
-          break;
-        }
-        default: break;
-      }
-    }
-  }
+/** A `consume` variable is bound for its own body, which the cursor is inside. */
+function isConsumeVariable(body: Block, ident: Span): boolean {
+  let found = false;
+  const visit = (node: unknown): void => {
+    if (found || node === null || typeof node !== "object") return;
+    if (Array.isArray(node)) { for (const n of node) visit(n); return; }
+    const o = node as { kind?: string; variable?: unknown };
+    if (o.kind === "Consume" && o.variable === ident) { found = true; return; }
+    for (const key in o) if (key !== "start" && key !== "end") visit((o as Record<string, unknown>)[key]);
+  };
+  visit(body.statements);
+  return found;
 }
 
 function policyLocals(decl: PolicyDecl, offset: number, result: CheckResult): CompletionName[] {

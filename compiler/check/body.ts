@@ -71,6 +71,7 @@ export function checkPipeline(ctx: CheckContext, decl: PipelineDecl): TaskSite[]
 }
 
 function checkBlock(ctx: CheckContext, block: Block, b: BodyEnv): void {
+  ctx.sem.blockScopes.set(block, b.scope);
   for (const s of block.statements) checkStmt(ctx, s, b);
 }
 

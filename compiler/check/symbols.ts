@@ -1,6 +1,6 @@
 import type {
   AxisDecl, ConstDecl, Decl, Ident, KernelDecl, PipelineDecl, PolicyDecl, ScheduleDecl, SlotDecl,
-  SymbolDecl, TargetDecl, TensorDecl, UseDecl, UseItem, WorkloadDecl, ChannelDecl, ProcessDecl, Span, Expr, Arg,
+  SymbolDecl, TargetDecl, TensorDecl, UseDecl, UseItem, WorkloadDecl, ChannelDecl, ProcessDecl, Span, Expr, Arg, Block,
 } from "../../grammar/ast.js";
 import type { SourceFile } from "../source-file.js";
 import type { Ty } from "./types.js";
@@ -71,6 +71,18 @@ export class Scope {
     if (existing) return existing;
     this.names.set(sym.ident.text, sym);
     return undefined;
+  }
+
+  /** The locals visible here, innermost first, shadowed ones left out (for completion). */
+  *visibleLocals(): Iterable<LocalSymbol> {
+    const seen = new Set<string>();
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
+      for (const [name, sym] of scope.names) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        yield sym;
+      }
+    }
   }
 
   /** All visible local names, innermost first (for "did you mean"). */
@@ -153,6 +165,8 @@ export interface Semantics {
   readonly symbols: Map<SymbolDecl, { readonly ty: Ty }>;
   /** Every identifier use that resolved, to its declaration (go to definition, references). */
   readonly references: Map<Ident, ResolvedName>;
+  /** The scope of each checked workload or process block: what its statements can see. */
+  readonly blockScopes: Map<Block, Scope>;
   /** For each well-formed call's argument list: per parameter, the index of its argument. */
   readonly argumentMaps: Map<readonly Arg[], readonly (number | undefined)[]>;
   /** The type of every checked expression. */
@@ -177,6 +191,7 @@ export function emptySemantics(): Semantics {
     exprTypes: new Map(),
     exprValues: new Map(),
     argumentMaps: new Map(),
+    blockScopes: new Map(),
     schedules: new Map(),
   };
 }
