@@ -2,6 +2,7 @@
  * `npm run bench`: medians over several runs, with ratios against a baseline measured in the
  * same run (machines here are shared and noisy; absolute times alone mean little).
  */
+import { spawnSync } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { parse } from "../dist/grammar/parse.js";
 import { checkProgram } from "../dist/compiler/program.js";
@@ -87,6 +88,20 @@ function simulator() {
   }
 }
 
+/** Peak memory of a 10^7-task run, in a fresh process so nothing else is counted. */
+function simulatorMemory() {
+  const script = `
+    import { independentPackage } from "./dist/runtime/sim/bench.js";
+    import { simulate } from "./dist/runtime/sim/index.js";
+    const r = simulate(independentPackage(10_000_000));
+    console.log(JSON.stringify({ status: r.status, tasks: r.stats.tasks, maxRssMB: process.resourceUsage().maxRSS / 1024 }));`;
+  const out = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", cwd: new URL("..", import.meta.url).pathname });
+  if (out.status !== 0) throw new Error(`memory run failed: ${out.stderr}`);
+  const r = JSON.parse(out.stdout);
+  console.log(`\nsimulator memory: ${r.tasks} independent tasks (${r.status}), peak RSS ${r.maxRssMB.toFixed(0)} MB (target: < 300 MB)`);
+}
+
 frontEnd();
 builds();
 simulator();
+simulatorMemory();
