@@ -304,8 +304,6 @@ export function lex(text: string): LexResult {
   const problems: SyntaxProblem[] = [];
 
   for (const token of result.tokens) {
-    // "onlyOffset" tracking leaves endOffset unset; the parser's CST locations need it.
-    token.endOffset = token.startOffset + token.image.length - 1;
     if (token.tokenType === StringLiteral) checkString(token, problems);
     else if (token.tokenType === Int && !isValidIntLiteral(token.image)) {
       problems.push({

@@ -4,11 +4,10 @@
  */
 import type { IToken } from "chevrotain";
 import type { Comment, SourceFileNode } from "./ast.js";
-import { cstToAst } from "./cst-to-ast.js";
 import { lex, nestingCutoff } from "./lexer.js";
 import { LineMap } from "./line-map.js";
 import { renderParseErrors } from "./messages.js";
-import { parseTokens } from "./parser.js";
+import { parseToAst } from "./parser.js";
 import type { SyntaxProblem } from "./syntax-problem.js";
 
 export interface ParseResult {
@@ -58,10 +57,9 @@ function parseUnguarded(text: string): ParseResult {
     });
   }
 
-  const raw = parseTokens(tokens, text);
+  const converted = parseToAst(tokens, text, lexed.comments);
   const lineMap = new LineMap(text);
-  const converted = cstToAst(raw.cst, text, lexed.comments);
-  const grammarProblems = [...renderParseErrors(raw.errors, { text, lineMap, tokens }), ...converted.problems];
+  const grammarProblems = [...renderParseErrors(converted.errors, { text, lineMap, tokens }), ...converted.problems];
 
   // An unterminated comment or a nesting cut-off ends the input early: whatever the parser
   // then misses at the end of the file is a consequence, not a separate problem.

@@ -99,7 +99,7 @@ export class SourceText {
 
   /**
    * The `///` comments that make up the doc of the declaration whose keyword is at `pos`, as
-   * grammar/cst-to-ast.ts finds them: consecutive doc lines, each starting its line, with
+   * grammar/tree-build.ts (docBefore) finds them: consecutive doc lines, each starting its line, with
    * exactly one line break and only blanks after each.
    */
   docChain(pos: number): Comment[] {
