@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from "commander";
 import { LineMap } from "../../grammar/line-map.js";
 import { closestName } from "../check/suggest.js";
 import { CATALOGUE, isDiagnosticCode, type Diagnostic, type DiagnosticCode } from "../diagnostic.js";
+import { capabilitiesMarkdown } from "../capabilities-doc.js";
 import { diagnosticSection, diagnosticsMarkdown } from "../diagnostics-doc.js";
 import { formatSource, type FormatResult } from "../format.js";
 import type { CompilerHost } from "../host.js";
@@ -155,6 +156,14 @@ function parseAndRun(argv: readonly string[], io: CliIO, deps: CliDeps): number 
     .showHelpAfterError("(run 'wspc explain --help' for usage)")
     .action((query: string) => {
       status = runExplain(query, io);
+    });
+
+  program
+    .command("docs-capabilities")
+    .description("print docs/capabilities.md, what each back end enforces, records, diagnoses or refuses")
+    .action(() => {
+      io.stdout(capabilitiesMarkdown());
+      status = EXIT_OK;
     });
 
   program
