@@ -3,7 +3,6 @@ import { CAPABILITIES, FEATURES, type Capability, type Feature } from "../capabi
 import type { DeclSymbol, Semantics } from "../check/symbols.js";
 import type { Backend } from "../check/target-model.js";
 import { makeDiagnostic, type Diagnostic, type Location } from "../diagnostic.js";
-import { reachableDeclarations } from "../reachable.js";
 import type { BuildUnit } from "../units.js";
 
 /** Features whose report is implied by another's (a rendezvous is a channel). */
@@ -44,10 +43,7 @@ export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Loca
     const k = r.symbol.decl.axisKind.text;
     if (k === "dyn" || k === "ragged" || k === "sparse") note(k, at);
   };
-  for (const s of reachableDeclarations([subject], sem)) {
-    const info = s.decl.kind === "Tensor" ? sem.tensors.get(s.decl) : undefined;
-    if (info?.dims.some((d) => d?.kind === "symbolic")) note("dyn", s.decl.name, s.module.file);
-  }
+
   if (subject.kind === "Workload") walk(subject.body.statements);
   if (subject.kind === "Pipeline") {
     for (const m of subject.members) {
@@ -60,20 +56,29 @@ export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Loca
       }
     }
   }
-  noteHostSlots(sem, unit, loaded, note);
+  noteReferences(sem, unit, loaded, note);
   return found;
 }
 
-/** A slot the unit reads but never `load`s is set by the host between runs. */
-function noteHostSlots(sem: Semantics, unit: BuildUnit, loaded: ReadonlySet<string>, note: (f: Feature, at: Span, file?: string) => void): void {
+/**
+ * One walk over the subject's references: a slot it reads but never `load`s is set by the host
+ * between runs; a tensor it uses with a launch-time dimension makes it dynamic.
+ */
+function noteReferences(sem: Semantics, unit: BuildUnit, loaded: ReadonlySet<string>, note: (f: Feature, at: Span, file?: string) => void): void {
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== "object") return;
     if (Array.isArray(node)) { node.forEach(visit); return; }
     const r = sem.references.get(node as never);
-    if (r?.kind === "global" && r.symbol.decl.kind === "Slot" && !loaded.has(r.symbol.name) && (node as { start?: number }).start !== undefined) {
-      note("host-slots", node as Span);
+    if (r?.kind === "global" && (node as { start?: number }).start !== undefined) {
+      const d = r.symbol.decl;
+      if (d.kind === "Slot" && !loaded.has(r.symbol.name)) note("host-slots", node as Span);
+      if (d.kind === "Tensor" && sem.tensors.get(d)?.dims.some((x) => x?.kind === "symbolic")) note("dyn", node as Span);
     }
-    if ((node as { kind?: string }).kind === "Load") return; // the loaded slot's own name is a write
+    if ((node as { kind?: string }).kind === "Load") {
+      // The loaded slot's own name is a write, not a read; its view is still visited.
+      visit((node as { view: unknown }).view);
+      return;
+    }
     for (const key in node) if (key !== "start" && key !== "end") visit((node as Record<string, unknown>)[key]);
   };
   visit(unit.subject.decl);

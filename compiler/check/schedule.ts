@@ -30,17 +30,19 @@ export function checkSchedule(ctx: CheckContext, decl: ScheduleDecl, sitesOf: Si
   }
 }
 
-/** One schedule per (workload or pipeline, target) in a program. */
+/** One schedule per (workload or pipeline, target) in a program; schedules are checked in order. */
 function checkUniqueSchedule(ctx: CheckContext, decl: ScheduleDecl, subject: DeclSymbol | undefined, target: DeclSymbol | undefined): void {
   if (!subject || !target) return;
-  for (const [other, o] of ctx.sem.schedules) {
-    if (other === decl || o.subject !== subject || o.target !== target) continue;
-    if (other.start > decl.start && ctx.module.source.ast.decls.includes(other)) continue;
-    ctx.report("WSP0607", decl.target, `\`${subject.name}\` already has a schedule on \`${target.name}\`; merge the two schedules`, {
-      related: [{ file: o.file, start: other.target.start, end: other.target.end, message: "the first schedule" }],
-    });
+  const key = `${subject.qualifiedName}\0${target.qualifiedName}`;
+  const other = ctx.sem.firstSchedules.get(key);
+  if (!other) {
+    ctx.sem.firstSchedules.set(key, decl);
     return;
   }
+  const o = ctx.sem.schedules.get(other)!;
+  ctx.report("WSP0607", decl.target, `\`${subject.name}\` already has a schedule on \`${target.name}\`; merge the two schedules`, {
+    related: [{ file: o.file, start: other.target.start, end: other.target.end, message: "the first schedule" }],
+  });
 }
 
 function resolveSubject(ctx: CheckContext, decl: ScheduleDecl): DeclSymbol | undefined {

@@ -175,6 +175,8 @@ export interface Semantics {
   readonly exprValues: Map<Expr, Value>;
   /** Workload/pipeline a schedule applies to, and its target. */
   readonly schedules: Map<ScheduleDecl, { readonly subject: DeclSymbol | undefined; readonly target: DeclSymbol | undefined; readonly file: string }>;
+  /** The first schedule of each (subject, target), by their qualified names. */
+  readonly firstSchedules: Map<string, ScheduleDecl>;
 }
 
 export function emptySemantics(): Semantics {
@@ -193,6 +195,7 @@ export function emptySemantics(): Semantics {
     argumentMaps: new Map(),
     blockScopes: new Map(),
     schedules: new Map(),
+    firstSchedules: new Map(),
   };
 }
 
