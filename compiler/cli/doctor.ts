@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { isDirectory } from "./node-host.js";
 
 /** One line of `wspc doctor`: what was found, or what is missing, what for, and how to get it. */
 export interface DoctorLine {
@@ -16,14 +17,6 @@ function versionOf(command: string, args: readonly string[] = ["--version"]): st
     return r.stdout.split("\n")[0]?.trim() || undefined;
   } catch {
     return undefined;
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }
 

@@ -170,6 +170,15 @@ export class NodeHost implements CompilerHost {
   }
 }
 
+/** Whether `p` is a folder (false for anything unreadable). */
+export function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function isRegularFile(file: string): boolean {
   try {
     return fs.statSync(file).isFile();

@@ -8,7 +8,6 @@ import { formatSource, type FormatResult } from "../format.js";
 import type { CompilerHost } from "../host.js";
 import { checkProgram, type CheckResult } from "../program.js";
 import type { SourceFile } from "../source-file.js";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import type { SimPackage } from "../../runtime/sim/index.js";
 import { compile, type CompiledPackage } from "../index.js";
@@ -19,7 +18,7 @@ import { writeFileAtomic } from "./atomic-write.js";
 import { buildAll } from "./build-command.js";
 import { doctor } from "./doctor.js";
 import { EXIT_INTERNAL, internalErrorText } from "./internal-error.js";
-import { createNodeHost, findPackage, ioReason, type NodeHost } from "./node-host.js";
+import { createNodeHost, findPackage, ioReason, isDirectory, type NodeHost } from "./node-host.js";
 import { exitStatusFor, type LineMapLookup } from "./render-common.js";
 import { renderJson } from "./render-json.js";
 import { renderSarif } from "./render-sarif.js";
@@ -408,14 +407,6 @@ function chooseRunPackage(pkgs: readonly CompiledPackage[], target: string | und
   if (pkgs.length === 0) return "nothing to run: the file declares no workload or pipeline";
   if (matching.length === 0) return `no schedule targets '${wanted}'; the file has: ${list} (pick one with --target)`;
   return `the file has several programs on '${wanted}' (${list}); build them with 'wspc build' and run one package folder`;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return fs.statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 function runValidate(pkgs: readonly string[], io: CliIO): number {
