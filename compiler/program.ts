@@ -1,8 +1,5 @@
 import type { ConstDecl, Decl, Expr, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
-import { checkCapabilities } from "./analysis/capability-check.js";
-import { checkTargetLimits } from "./analysis/target-limits.js";
-import type { Backend } from "./check/target-model.js";
-import { buildUnits } from "./units.js";
+import { runAnalyses } from "./analysis/index.js";
 import { bindDeclarations, bindImports, moduleNameOf } from "./check/bind.js";
 import { checkPipeline, checkWorkload, type TaskSite } from "./check/body.js";
 import type { CheckContext } from "./check/context.js";
@@ -167,13 +164,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
   }
 
   if (!diagnostics.some((d) => d.severity === "error")) {
-    const partial = { diagnostics, files: new Map(), modules: loaded.modules, semantics: sem, taskSites, roots };
-    for (const unit of buildUnits(partial)) {
-      const target = unit.target.decl.kind === "Target" ? sem.targets.get(unit.target.decl) : undefined;
-      const backend = target?.properties.get("backend");
-      if (typeof backend !== "string") continue;
-      diagnostics.push(...checkCapabilities(sem, unit, backend as Backend), ...checkTargetLimits(sem, unit, backend as Backend));
-    }
+    diagnostics.push(...runAnalyses({ diagnostics, files: new Map(), modules: loaded.modules, semantics: sem, taskSites, roots }));
   }
 
   const files = new Map<string, SourceFile>();
