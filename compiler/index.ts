@@ -11,7 +11,7 @@ import type { Diagnostic } from "./diagnostic.js";
 import type { CompilerHost } from "./host.js";
 import { buildPackage } from "./package/build.js";
 import { checkProgram, type CheckResult } from "./program.js";
-import { buildUnits, unitName } from "./units.js";
+import { buildUnits, selectUnits, unitName } from "./units.js";
 
 export { checkProgram, type CheckResult } from "./program.js";
 export { formatSource, type FormatResult } from "./format.js";
@@ -27,7 +27,7 @@ export {
 export interface CompileOptions {
   /** Where files and modules come from; by default the file system (and the bundled stdlib). */
   readonly host?: CompilerHost;
-  /** Build only the schedules for this target. */
+  /** Build only the schedules for this target; one that no schedule names throws `CompileOptionsError`. */
   readonly target?: string;
   /** Folder relative paths are taken from (default: the process's working folder). */
   readonly cwd?: string;
@@ -50,6 +50,11 @@ export interface CompileResult {
   readonly check: CheckResult;
 }
 
+/** A wrong option to `compile` (a target no schedule names): a mistake in the caller, not in the program. */
+export class CompileOptionsError extends Error {
+  override readonly name = "CompileOptionsError";
+}
+
 /** Checks `files` and lowers each (workload or pipeline, target) to a package, in memory. */
 export function compile(files: readonly string[], options: CompileOptions = {}): CompileResult {
   const cwd = options.cwd ?? process.cwd();
@@ -58,7 +63,9 @@ export function compile(files: readonly string[], options: CompileOptions = {}):
   const check = checkProgram(options.host ? files : distinctFiles(files, nodeHost), host);
   if (check.diagnostics.some((d) => d.severity === "error")) return { diagnostics: check.diagnostics, packages: [], check };
   const all = buildUnits(check);
-  const units = options.target === undefined ? all : all.filter((u) => u.target.name === options.target);
+  const selected = selectUnits(all, options.target);
+  if ("error" in selected) throw new CompileOptionsError(selected.error);
+  const units = selected.units;
   const version = findPackage().version;
   const sourcePath = sourcePathFor(nodeHost, cwd, check.modules.values());
   // A custom host's files need not be on disk: their hashes are those of the checked text.

@@ -46,6 +46,18 @@ export function buildUnits(result: CheckResult, targetName?: string): BuildUnit[
   return targetName === undefined ? units : units.filter((u) => u.target.name === targetName);
 }
 
+/**
+ * The units built for `target` (all of them when undefined), or why none can be: the one rule the
+ * CLI and the API share for a target that no schedule names.
+ */
+export function selectUnits(all: readonly BuildUnit[], target: string | undefined): { units: BuildUnit[] } | { error: string } {
+  const units = target === undefined ? [...all] : all.filter((u) => u.target.name === target);
+  if (units.length > 0 || target === undefined) return { units };
+  if (all.length === 0) return { error: "nothing to build: the files declare no workload or pipeline" };
+  const targets = [...new Set(all.map((u) => u.target.name))].sort().join(", ");
+  return { error: `no schedule targets '${target}'; the targets here are: ${targets}` };
+}
+
 export function findDefaultTarget(result: CheckResult): DeclSymbol | undefined {
   const moduleName = DEFAULT_TARGET.slice(0, -1).join(".");
   for (const m of result.modules.values()) {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { BACKEND_EMITTERS } from "../backends/index.js";
 import { buildPackage, type BuiltPackage } from "../package/build.js";
 import type { CheckResult } from "../program.js";
-import { buildUnits, nameClash, unitName, type BuildUnit } from "../units.js";
+import { buildUnits, nameClash, selectUnits, unitName, type BuildUnit } from "../units.js";
 import type { ModuleInfo } from "../check/symbols.js";
 import type { NodeHost } from "./node-host.js";
 import { ioReason } from "./node-host.js";
@@ -86,12 +86,10 @@ function isWithin(dir: string, folder: string): boolean {
  */
 export function buildAll(result: CheckResult, host: NodeHost, req: BuildRequest): BuildOutcome {
   const all = buildUnits(result);
-  const units = req.target === undefined ? all : all.filter((u) => u.target.name === req.target);
-  if (units.length === 0) {
-    if (all.length === 0) return { kind: "usage", message: "nothing to build: the files declare no workload or pipeline" };
-    const targets = [...new Set(all.map((u) => u.target.name))].sort().join(", ");
-    return { kind: "usage", message: `no schedule targets '${req.target}'; the targets here are: ${targets}` };
-  }
+  const selected = selectUnits(all, req.target);
+  if ("error" in selected) return { kind: "usage", message: selected.error };
+  const units = selected.units;
+  if (units.length === 0) return { kind: "usage", message: "nothing to build: the files declare no workload or pipeline" };
   const clash = nameClash(units, all);
   if (clash !== undefined) return { kind: "usage", message: clash };
   const sourcePath = sourcePathFor(host, req.cwd, result.modules.values());

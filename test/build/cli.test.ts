@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compile, writePackage } from "../../compiler/index.js";
+import { compile, CompileOptionsError, writePackage } from "../../compiler/index.js";
 import { REPO, entries, readTree, scratchDir, wspc, writeFiles } from "./helpers.js";
 
 const BGEMM = path.join(REPO, "examples/bgemm.wsp");
@@ -97,6 +97,14 @@ describe("wspc build", () => {
       expect(r.stderr).toContain("wspc build --help");
       expect(r.stderr).not.toMatch(STACK);
     }
+  });
+});
+
+describe("compile (the API)", () => {
+  it("a target no schedule names is the caller's mistake: it throws, naming the targets there are", () => {
+    // bgemm has schedules on a2a3sim and a2a3 (examples/bgemm.wsp, lines 26 and 32).
+    expect(() => compile(["examples/bgemm.wsp"], { cwd: REPO, target: "nope" })).toThrow(CompileOptionsError);
+    expect(() => compile(["examples/bgemm.wsp"], { cwd: REPO, target: "nope" })).toThrow("no schedule targets 'nope'; the targets here are: a2a3, a2a3sim");
   });
 });
 
