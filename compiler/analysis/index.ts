@@ -4,6 +4,7 @@ import type { CheckResult } from "../program.js";
 import { buildUnits, type BuildUnit } from "../units.js";
 import { checkCapabilities } from "./capability-check.js";
 import { checkTargetLimits } from "./target-limits.js";
+import { checkTaskArguments } from "./task-arguments.js";
 
 /** A build unit with its target's back end resolved: what every per-schedule analysis reads. */
 export interface AnalysisUnit extends BuildUnit {
@@ -19,7 +20,7 @@ export function runAnalyses(result: CheckResult): Diagnostic[] {
   const sem = result.semantics;
   const out: Diagnostic[] = [];
   for (const unit of analysisUnits(result)) {
-    out.push(...checkCapabilities(sem, unit, unit.backend), ...checkTargetLimits(sem, unit, unit.backend));
+    out.push(...checkCapabilities(sem, unit, unit.backend), ...checkTargetLimits(sem, unit, unit.backend), ...checkTaskArguments(sem, unit, result.taskSites));
   }
   return out;
 }

@@ -5,7 +5,6 @@ import {
 } from "./common.js";
 import { cppU64 } from "./cpp-expr.js";
 import { expandGraph, type Graph } from "./hbg-graph.js";
-import { checkTaskArguments } from "./limits.js";
 import { sceneSource, type SceneArgument } from "./scene.js";
 
 /**
@@ -40,10 +39,6 @@ export const emitPtoHbg: BackendEmitter = (input) => {
     return { files, diagnostics: r.diagnostics };
   }
   const body = pair(input.plan.bodies[0]!.body, subject.body);
-  const maxArgs = targetNumber(m, "max_args");
-  if (maxArgs !== undefined) {
-    checkTaskArguments(m, body, r, [{ what: "arguments (tensors and scalars)", limit: maxArgs, property: "max_args", count: (k) => k.params.length }]);
-  }
   staticTensors(m, r, subject.name);
   if (hasErrors(r)) return { files, diagnostics: r.diagnostics };
   const graph = expandGraph(m, input.plan, body, r, { maxTasks: targetNumber(m, "max_tasks"), maxSuccessors: targetNumber(m, "max_successors") });

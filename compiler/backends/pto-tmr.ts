@@ -8,7 +8,6 @@ import {
 } from "./common.js";
 import { CPP_HELPERS, cppExpr, cppNarrow, cppU64, type CppNames } from "./cpp-expr.js";
 import { dispatchFunction, type DispatchFunction } from "./dispatch.js";
-import { checkTaskArguments } from "./limits.js";
 import { sceneSource, type SceneArgument } from "./scene.js";
 import { planScopes, type ScopeSplits } from "./tmr-scopes.js";
 import { placeTensors, type Placement } from "./tmr-tensors.js";
@@ -49,10 +48,6 @@ export const emitPtoTmr: BackendEmitter = (input) => {
   }
   const m = input.manifest;
   const body = pair(input.plan.bodies[0]!.body, subject.body);
-  checkTaskArguments(m, body, r, [
-    { what: "tensor arguments", limit: targetNumber(m, "max_tensors_per_task") ?? 16, property: "max_tensors_per_task", count: (k) => k.params.filter(isTensorParam).length },
-    { what: "scalar arguments", limit: targetNumber(m, "max_scalars_per_task") ?? 32, property: "max_scalars_per_task", count: (k) => k.params.filter((p) => !isTensorParam(p)).length },
-  ]);
   const window = m.schedule.window.size;
   const splits = planScopes(input.plan, body, window, targetLabel(m), r, subject.name);
   const placements = placeTensors(m, input.plan);

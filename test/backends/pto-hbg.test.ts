@@ -180,15 +180,6 @@ describe("pto-hbg: limits are compile errors at the offending call", () => {
     expect(edges(file(hbg(program(128)), ORCH))).toHaveLength(128);
   });
 
-  it("refuses a task with more than 16 arguments (max_args)", () => {
-    const params = Array.from({ length: 17 }, (_, i) => `s${i}: u32`).join(", ");
-    const args = Array.from({ length: 17 }, (_, i) => String(i)).join(", ");
-    const b = build(header("", `kernel k(${params}) on aiv cycles 1`, "", `  k(${args})`), "a2a3_hbg");
-    expect(b.diagnostics).toEqual([
-      "7:3 WSP0803 a task of `k` takes 17 arguments (tensors and scalars), but a2a3_hbg (pto-hbg) allows at most 16 per task (`max_args`)",
-    ]);
-  });
-
   it("reports an index outside its tensor and a division by zero found while expanding (WSP0806)", () => {
     const outside = build(header(
       "tensor T: f32[4, 4] out",
