@@ -9,6 +9,7 @@ import { createNodeHost, findPackage, type NodeHost } from "./cli/node-host.js";
 import { writePackageDir } from "./cli/package-writer.js";
 import type { Diagnostic } from "./diagnostic.js";
 import type { CompilerHost } from "./host.js";
+import { isDeadlockPrediction } from "./analysis/deadlock/index.js";
 import { buildPackage } from "./package/build.js";
 import { checkProgram, type CheckResult } from "./program.js";
 import { buildUnits, selectUnits, unitName } from "./units.js";
@@ -31,6 +32,11 @@ export interface CompileOptions {
   readonly target?: string;
   /** Folder relative paths are taken from (default: the process's working folder). */
   readonly cwd?: string;
+  /**
+   * Build packages even when the only errors are deadlocks the analysis predicts (WSP0901–0905):
+   * the program is well-formed, and running it on the reference runtime shows the deadlock.
+   */
+  readonly allowPredictedDeadlocks?: boolean;
 }
 
 export interface CompiledPackage {
@@ -45,7 +51,7 @@ export interface CompiledPackage {
 export interface CompileResult {
   /** Every diagnostic, the checker's and the back ends'. */
   readonly diagnostics: readonly Diagnostic[];
-  /** Empty when any diagnostic is an error. */
+  /** Empty when any diagnostic is an error (but see `allowPredictedDeadlocks`). */
   readonly packages: readonly CompiledPackage[];
   readonly check: CheckResult;
 }
@@ -61,7 +67,8 @@ export function compile(files: readonly string[], options: CompileOptions = {}):
   const nodeHost = createNodeHost(cwd);
   const host = options.host ?? nodeHost;
   const check = checkProgram(options.host ? files : distinctFiles(files, nodeHost), host);
-  if (check.diagnostics.some((d) => d.severity === "error")) return { diagnostics: check.diagnostics, packages: [], check };
+  const blocking = (d: Diagnostic): boolean => d.severity === "error" && !(options.allowPredictedDeadlocks === true && isDeadlockPrediction(d.code));
+  if (check.diagnostics.some(blocking)) return { diagnostics: check.diagnostics, packages: [], check };
   const all = buildUnits(check);
   const selected = selectUnits(all, options.target);
   if ("error" in selected) throw new CompileOptionsError(selected.error);
@@ -72,7 +79,7 @@ export function compile(files: readonly string[], options: CompileOptions = {}):
   const sourceHash = options.host ? undefined : sourceHashFor(cwd);
   const built = units.map((unit) => ({ unit, pkg: buildPackage(check, unit, { compilerVersion: version, sourcePath, sourceHash }, BACKEND_EMITTERS) }));
   const diagnostics = [...check.diagnostics, ...built.flatMap((b) => b.pkg.diagnostics)];
-  const failed = diagnostics.some((d) => d.severity === "error");
+  const failed = diagnostics.some(blocking);
   return {
     diagnostics,
     check,

@@ -3,6 +3,8 @@ import type { Diagnostic } from "../diagnostic.js";
 import type { CheckResult } from "../program.js";
 import { buildUnits, type BuildUnit } from "../units.js";
 import { checkCapabilities } from "./capability-check.js";
+import { deadlockDiagnostics } from "./deadlock/index.js";
+import { runLints } from "./lints/index.js";
 import { checkTargetLimits } from "./target-limits.js";
 import { checkTaskArguments } from "./task-arguments.js";
 
@@ -18,10 +20,13 @@ export interface AnalysisUnit extends BuildUnit {
  */
 export function runAnalyses(result: CheckResult): Diagnostic[] {
   const sem = result.semantics;
+  const units = analysisUnits(result);
   const out: Diagnostic[] = [];
-  for (const unit of analysisUnits(result)) {
+  for (const unit of units) {
     out.push(...checkCapabilities(sem, unit, unit.backend), ...checkTargetLimits(sem, unit, unit.backend), ...checkTaskArguments(sem, unit, result.taskSites));
+    out.push(...deadlockDiagnostics(result, unit));
   }
+  out.push(...runLints(result, units));
   return out;
 }
 

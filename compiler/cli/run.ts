@@ -10,6 +10,7 @@ import { checkProgram, type CheckResult } from "../program.js";
 import type { SourceFile } from "../source-file.js";
 import * as path from "node:path";
 import type { SimPackage } from "../../runtime/sim/index.js";
+import { isDeadlockPrediction } from "../analysis/deadlock/index.js";
 import { compile, type CompiledPackage } from "../index.js";
 import { writePackageDir } from "./package-writer.js";
 import { BadInputError, UsageError, loadBuilt, loadForRun, runPackage, type RunFlags } from "./run-command.js";
@@ -381,15 +382,24 @@ function buildForRun(input: string, flags: RunFlags, io: CliIO, deps: CliDeps): 
   if (inputs === undefined) return undefined;
   const result = deps.checkProgram(inputs.map((i) => i.file), host);
   const lookup = lineMapLookup(result.files, (f) => host.readFile(f));
-  if (exitStatusFor(result.diagnostics) !== EXIT_OK) {
+  // A predicted deadlock does not stop a run: the program is well-formed, and running it is how
+  // one sees the runtime's own report of that deadlock.
+  const blocking = result.diagnostics.filter((d) => !(d.severity === "error" && isDeadlockPrediction(d.code)));
+  if (exitStatusFor(blocking) !== EXIT_OK) {
     io.stderr(renderText(result.diagnostics, lookup, { snippets: io.stderrIsTTY }));
     io.stderr(`${summaryLine(result.diagnostics)}\nwspc: nothing was run\n`);
     return undefined;
   }
-  const built = compile(inputs.map((i) => i.file), { host, cwd: io.cwd });
+  const predicted = result.diagnostics.filter((d) => d.severity === "error" && isDeadlockPrediction(d.code));
+  if (predicted.length > 0) {
+    io.stderr(renderText(predicted, lookup, { snippets: io.stderrIsTTY }));
+    io.stderr("wspc: the analysis predicts a deadlock; running the program anyway to show the runtime's report\n");
+  }
+  const built = compile(inputs.map((i) => i.file), { host, cwd: io.cwd, allowPredictedDeadlocks: true });
   const choice = chooseRunPackage(built.packages, flags.target);
   if (typeof choice === "string") throw new UsageError(choice);
-  const errors = built.diagnostics.filter((d) => d.severity === "error");
+  // Back-end errors (the checker's were reported above).
+  const errors = built.diagnostics.filter((d) => d.severity === "error" && !isDeadlockPrediction(d.code));
   if (errors.length > 0) {
     io.stderr(renderText(errors, lookup, { snippets: io.stderrIsTTY }));
     return undefined;

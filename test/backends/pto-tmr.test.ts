@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { checkText } from "../helpers/memory-host.js";
 import { build, compileTree, count, example, file, sceneValues } from "./helpers.js";
 
 const ORCH = /^pto-runtime\/kernels\/orchestration\/.*_orch\.cpp$/;
@@ -313,12 +314,14 @@ ${body}
 schedule w on a2a3 { window ${window} tasks stall }
 `;
 
-  it("reports a program scope that holds more than window - 1 tasks (WSP0804)", () => {
-    const b = build(scoped("  scope { parallel i in n20 { k(T[i]) } }", 16), "a2a3");
-    expect(b.diagnostics).toEqual([
-      "8:3 WSP0804 this scope holds up to 20 tasks until it ends, but with window 16 a scope may hold at most 15 on a2a3 (pto-tmr): the orchestration would stop with a scope deadlock; raise the window to at least 21, or end the scope sooner",
-    ]);
-    expect(build(scoped("  scope { parallel i in n20 { k(T[i]) } }", 21), "a2a3").diagnostics).toEqual([]);
+  it("leaves a program scope larger than the window to the deadlock analysis, which stops the build first (WSP0904)", () => {
+    // 20 tasks in one scope; a2a3 lets a scope hold window − 1: 15 of window 16. The smallest
+    // window that holds 20 is 21, a power of two on pto-tmr: 32.
+    const r = checkText(scoped("  scope { parallel i in n20 { k(T[i]) } }", 16));
+    const errors = r.diagnostics.filter((d) => d.severity === "error");
+    expect(errors.map((d) => d.code)).toEqual(["WSP0904"]);
+    expect(errors[0]!.fixes.map((f) => f.edits.map((e) => e.newText))).toContainEqual(["32"]);
+    expect(build(scoped("  scope { parallel i in n20 { k(T[i]) } }", 32), "a2a3").diagnostics).toEqual([]);
   });
 
   it("counts what the enclosing scope already holds", () => {

@@ -116,17 +116,24 @@ workload w { parallel i in n { k(X[i]) } }
 `;
 
 /** 17 tensor arguments: fine on a2a3sim, over pto-runtime's 16 per task on a2a3 (a back-end error). */
-function tooManyTensors(): string {
-  const params = Array.from({ length: 17 }, (_, i) => `t${i}: in f32[16]`).join(", ");
-  const args = Array.from({ length: 17 }, () => "X[i]").join(", ");
+/**
+ * One producer read by 129 consumers: fine for the checker and on a2a3sim, but host_build_graph
+ * keeps at most 128 successors per task, which only its back end (expanding the graph) finds.
+ */
+function tooManySuccessors(): string {
   return `module many
-use std.targets.{a2a3sim, a2a3}
-tensor X: f32[4, 16] in
-kernel big(${params}) on aiv cycles 1
-axis n = dense(4)
-workload w { parallel i in n { big(${args}) } }
-schedule w on a2a3sim { window 64 tasks stall }
-schedule w on a2a3 { window 64 tasks stall }
+use std.targets.{a2a3sim, a2a3_hbg}
+tensor T: f32[1, 4]
+tensor U: f32[129, 4] out
+kernel p(t: out f32[4]) on aiv cycles 1
+kernel c(t: in f32[4], u: out f32[4]) on aiv cycles 1
+axis n = dense(129)
+workload w {
+  p(T[0])
+  parallel i in n { c(T[0], U[i]) }
+}
+schedule w on a2a3sim { window 256 tasks stall }
+schedule w on a2a3_hbg { }
 `;
 }
 
@@ -152,8 +159,8 @@ describe("wspc build that fails writes nothing", () => {
   });
 
   it("when the second of two packages fails in its back end, neither is written (nor an earlier one changed)", () => {
-    const dir = writeFiles(scratchDir(), { "many.wsp": tooManyTensors() });
-    // The API agrees: the checker is happy, the a2a3 back end is not.
+    const dir = writeFiles(scratchDir(), { "many.wsp": tooManySuccessors() });
+    // The API agrees: the checker is happy, the a2a3_hbg back end is not.
     const api = compile(["many.wsp"], { cwd: dir });
     expect(api.check.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     expect(api.diagnostics.map((d) => d.code)).toContain("WSP0803");
@@ -161,7 +168,7 @@ describe("wspc build that fails writes nothing", () => {
 
     const r = wspc(["build", "many.wsp", "-o", "out"], { cwd: dir });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^many\.wsp:6:\d+: error WSP0803: a task of `big` takes 17 tensor arguments, but a2a3 \(pto-tmr\) allows at most 16/m);
+    expect(r.stderr).toMatch(/^many\.wsp:9:3: error WSP0803: task 0 of this call has 129 successors, but a2a3_hbg \(pto-hbg\) keeps at most 128/m);
     expect(r.stderr).toContain("wspc: no package written");
     expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
 

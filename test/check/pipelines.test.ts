@@ -15,7 +15,7 @@ describe("pipelines", () => {
       "  channel d depth 0 latency 5\n" +
       "  process src { for i in a { send c(i) } close c }\n" +
       "  process mid replicate 2 { consume t from c { k(T[t]) ; send d(t * 2 + replica) } }\n" +
-      "  process sink { recv v from d ; k(T[v % 4]) }\n" +
+      "  process sink { consume v from d { k(T[v % 4]) } }\n" +
       "}\n");
     expectClean(r);
     const sites = [...r.taskSites.values()][0]!;
@@ -121,7 +121,7 @@ describe("`replica`", () => {
   });
 
   it("inside a replicated process means the replica index even when a constant has the name", () => {
-    const r = checkText(HEAD + "const replica = 9\npipeline p {\n  channel c\n  process many replicate 3 { send c(replica) }\n  process one { send c(replica) }\n}\n");
+    const r = checkText(HEAD + "const replica = 9\npipeline p {\n  channel c\n  process many replicate 3 { send c(replica) }\n  process one { send c(replica) }\n  process sink { consume v from c { } }\n}\n");
     expectClean(r);
     const pipeline = r.files.get("main.wsp")!.ast.decls.find((d) => d.kind === "Pipeline")!;
     const sent = pipeline.kind === "Pipeline"

@@ -1,0 +1,101 @@
+/**
+ * The search over a model's executions (machine.ts): depth-first over the decisions left after
+ * every safe action has run, memoizing states, within a budget of states and of executed steps.
+ * A deadlock reached without a data decision is definite; one reached only through data
+ * decisions (a `when` on a slot, a loop whose count is device data or an unset symbol) is only
+ * possible. The witness of a deadlock is recomputed by replaying its decisions with a recorder.
+ */
+import { Machine, Recorder, type Choice, type State } from "./machine.js";
+import type { Model } from "./model.js";
+
+export const DEFAULT_BUDGET = 20_000;
+/** Executed instructions per search, per unit of budget (so 10^7-token pipelines still finish). */
+const STEPS_PER_STATE = 20_000;
+
+interface Path {
+  readonly choice: Choice;
+  readonly prev: Path | null;
+}
+
+export interface Found {
+  readonly path: readonly Choice[];
+  readonly state: State;
+}
+
+export interface SearchResult {
+  /** A deadlock reached without data decisions. */
+  readonly definite: Found | undefined;
+  /** A deadlock reached only through data decisions (first found). */
+  readonly possible: Found | undefined;
+  /** The budget ran out before every state was seen. */
+  readonly exhausted: boolean;
+  /** Whether any interleaving or data decision was met (else the unit has one execution). */
+  readonly branched: boolean;
+  readonly states: number;
+  /** Actions of the longest execution seen (for reports). */
+  readonly actions: number;
+}
+
+function unwind(p: Path | null): Choice[] {
+  const out: Choice[] = [];
+  for (let q = p; q; q = q.prev) out.push(q.choice);
+  return out.reverse();
+}
+
+export function search(model: Model, budget = DEFAULT_BUDGET): SearchResult {
+  const m = new Machine(model);
+  const maxSteps = Math.max(1, budget) * STEPS_PER_STATE;
+  const visited = new Set<string>();
+  const stack: { s: State; path: Path | null; data: boolean }[] = [{ s: m.initial(), path: null, data: false }];
+  let possible: Found | undefined;
+  let branched = false;
+  let actions = 0;
+  while (stack.length > 0) {
+    const { s, path, data } = stack.pop()!;
+    m.runSafe(s, maxSteps);
+    actions = Math.max(actions, s.actions);
+    if (m.steps > maxSteps) return { definite: undefined, possible, exhausted: true, branched, states: visited.size, actions };
+    if (s.error !== null || s.ended.every((e) => e === 1)) continue;
+    const choices = m.choices(s);
+    if (choices.length === 0) {
+      const found = { path: unwind(path), state: s };
+      if (!data) return { definite: found, possible, exhausted: false, branched, states: visited.size, actions };
+      possible ??= found;
+      continue;
+    }
+    branched = true;
+    const key = `${data ? 1 : 0}${s.key()}`;
+    if (visited.has(key)) continue;
+    visited.add(key);
+    if (visited.size > budget) return { definite: undefined, possible, exhausted: true, branched, states: visited.size, actions };
+    for (let i = choices.length - 1; i >= 0; i--) {
+      const c = choices[i]!;
+      const t = s.clone();
+      m.apply(t, c);
+      stack.push({ s: t, path: { choice: c, prev: path }, data: data || c.data });
+    }
+  }
+  return { definite: undefined, possible, exhausted: false, branched, states: visited.size, actions };
+}
+
+/** Replays a path with recording on: the witness, and which instructions ran. */
+export function replay(model: Model, path: readonly Choice[]): { state: State; recorder: Recorder; machine: Machine } {
+  const m = new Machine(model);
+  const recorder = new Recorder();
+  m.recorder = recorder;
+  const s = m.initial();
+  const unlimited = Number.MAX_SAFE_INTEGER;
+  m.runSafe(s, unlimited);
+  for (const c of path) {
+    m.apply(s, c);
+    m.runSafe(s, unlimited);
+  }
+  m.choices(s); // brings every orchestrator to the operation it waits at
+  return { state: s, recorder, machine: m };
+}
+
+/** Whether the model is deadlock-free for sure (the fixes' check). */
+export function provedFree(model: Model, budget = DEFAULT_BUDGET): boolean {
+  const r = search(model, budget);
+  return !r.definite && !r.possible && !r.exhausted;
+}

@@ -1,0 +1,333 @@
+import type { CallStmt, DispatchDirective, Ident, PipelineDecl, PolicyDecl } from "../../../grammar/ast.js";
+import { EvalError, Program, type EvalEnv } from "../../../runtime/bytecode.js";
+import type { ScalarType } from "../../../runtime/package/types.js";
+import { narrow } from "../../../runtime/sim/values.js";
+import { CAPABILITIES } from "../../capabilities.js";
+import type { DeclSymbol, ModuleInfo, Semantics } from "../../check/symbols.js";
+import type { Backend } from "../../check/target-model.js";
+import { makeDiagnostic, type Diagnostic, type Fix, type TextEdit } from "../../diagnostic.js";
+import { compileExpr, type Code } from "../../package/bytecode.js";
+import { codeEnv, lowerBody, type Numbering } from "../../package/plan.js";
+import type { CheckResult } from "../../program.js";
+import { reachableDeclarations } from "../../reachable.js";
+import type { BuildUnit } from "../../units.js";
+import { enumerateTasks, type Enumeration, type EnumerationBody, type TaskCount } from "./task-enumeration.js";
+
+/**
+ * The schedule's dispatch policy evaluated over the program's tasks, where their attributes are
+ * static (task-enumeration.ts), with the runtime's own evaluation: arguments narrowed to the
+ * parameter types, then `let`s, then the body, by runtime/bytecode.ts. Two verdicts:
+ * - WSP1005: some task gets a scheduler index ≥ the target's `schedulers` (a run-time error);
+ *   the fix sets the constant argument that bounds the result to the scheduler count, if that
+ *   removes every such index (checked by evaluating again).
+ * - WSP1004: with every task known, the policy uses fewer schedulers than round robin would;
+ *   names the idle ones and offers `round_robin(schedulers)`.
+ * At most BUDGET steps (loop iterations, tasks, `seq` values) per schedule; past that, a hint
+ * (WSP1007) says the check stopped, unless what was seen already settles both verdicts. When the
+ * number of tasks is unbounded, a policy of `seq` alone is tried on the first UNBOUNDED_SAMPLE
+ * values only (no idle verdict is possible then anyway).
+ * Only for explicit `dispatch` directives on targets that enforce dispatch.
+ */
+export const BUDGET = 5000;
+/** `seq` values tried when the task count is unbounded (only an out-of-range index can be found then). */
+const UNBOUNDED_SAMPLE = 64;
+
+export interface LintUnit extends BuildUnit {
+  readonly backend: Backend;
+}
+
+export function lintDispatch(result: CheckResult, unit: LintUnit): Diagnostic[] {
+  const d = unit.schedule?.directives.find((x): x is DispatchDirective => x.kind === "Dispatch");
+  const sem = result.semantics;
+  const schedulers = unit.target.decl.kind === "Target" ? sem.targets.get(unit.target.decl)?.properties.get("schedulers") : undefined;
+  const policy = d ? sem.references.get(d.policy.name) : undefined;
+  if (!d || typeof schedulers !== "bigint" || policy?.kind !== "global" || policy.symbol.decl.kind !== "Policy") return [];
+  if (CAPABILITIES[unit.backend].dispatch.status !== "enforced") return [];
+  const file = unit.scheduleFile ?? unit.subject.module.file;
+  const ctx: Ctx = { sem, unit, d, file, schedulers, module: result.modules.get(file) };
+  const reachable = reachableDeclarations([unit.subject.decl, d.policy], sem);
+  const numbering = numberDeclarations(reachable, unit);
+  const model = policyModel(sem, d, policy.symbol, numbering);
+  const others = [...model.reads].filter((n) => n !== "seq");
+  if (model.reads.has("seq") && others.length > 0 && unit.subject.decl.kind === "Pipeline") return []; // seq order is the simulation's
+  const seqOnly = model.reads.has("seq") && others.length === 0;
+  const enumeration = enumerateTasks({
+    sem,
+    axes: reachable.filter((s) => s.decl.kind === "Axis"),
+    bodies: bodies(unit, sem, numbering),
+    needs: seqOnly ? new Set() : model.reads,
+    perTask: model.reads.has("seq") && !seqOnly,
+    budget: BUDGET,
+  });
+  const outcome = (override?: Override): Outcome => (seqOnly ? seqOutcome(model, enumeration, schedulers, override) : groupOutcome(model, enumeration, schedulers, override));
+  return verdicts(ctx, model, outcome);
+}
+
+interface Ctx {
+  readonly sem: Semantics;
+  readonly unit: LintUnit;
+  readonly d: DispatchDirective;
+  readonly file: string;
+  readonly schedulers: bigint;
+  readonly module: ModuleInfo | undefined;
+}
+
+function verdicts(ctx: Ctx, model: PolicyModel, outcome: (o?: Override) => Outcome): Diagnostic[] {
+  const { d, file, schedulers: S } = ctx;
+  const o = outcome();
+  const ref = text(ctx, d.policy);
+  const target = ctx.unit.target.name;
+  if (o.over) {
+    const fix = boundingArgument(ctx, model, outcome);
+    const who = o.over.call ? `${o.over.certain && o.over.seq !== undefined ? `task ${o.over.seq} (\`${o.over.call.callee.text}\`)` : `tasks of \`${o.over.call.callee.text}\``}` : `task ${o.over.seq}`;
+    const verb = o.over.certain ? "sends" : "can send";
+    const message = `\`${ref}\` ${verb} ${who} to scheduler ${o.over.value}, but ${target} has ${S} scheduler${S === 1n ? "" : "s"} (0 … ${S - 1n}): a dispatch index ≥ ${S} stops the run with an error${fix ? `; use ${S}` : ""}`;
+    return [makeDiagnostic("WSP1005", file, fix?.at ?? d.policy, message, { fixes: fix ? [fix.fix] : [] })];
+  }
+  if (o.complete) {
+    const spread = o.tasks.min < S ? o.tasks.min : S;
+    if (BigInt(o.used.size) >= spread) return [];
+    const used = [...o.used.keys()].sort((a, b) => (a < b ? -1 : 1));
+    const idleCount = S - BigInt(used.length);
+    const fix = roundRobinFix(ctx);
+    const message = `\`${ref}\` places this program's ${count(o.tasks)} on ${used.length === 0 ? "no scheduler" : `scheduler${used.length === 1 ? "" : "s"} ${list(used, BigInt(used.length))}`} only: ${idleCount === 1n ? "scheduler" : "schedulers"} ${list(idle(o.used, S), idleCount)} of ${target} ${idleCount === 1n ? "gets" : "get"} no task; \`round_robin(${S})\` would spread them over ${spread}`;
+    return [makeDiagnostic("WSP1004", file, d.policy, message, { fixes: fix ? [fix] : [] })];
+  }
+  if (o.capped && BigInt(o.used.size) < S) {
+    return [makeDiagnostic("WSP1007", file, d.policy,
+      `the dispatch check of \`${ref}\` stopped after ${BUDGET} steps (tasks, loop iterations or attribute values): whether it leaves schedulers idle or exceeds ${target}'s ${S} schedulers is not known`)];
+  }
+  return [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The policy as the runtime evaluates it
+
+interface PolicyModel {
+  readonly params: readonly { readonly type: ScalarType }[];
+  readonly args: readonly Program[];
+  readonly lets: readonly { readonly var: number; readonly program: Program }[];
+  readonly body: Program;
+  /** Task attributes the arguments and the body read. */
+  readonly reads: ReadonlySet<string>;
+  /** Whether it reads a slot, a symbol or `replica` outside a task attribute: never static here. */
+  readonly readsLaunchValues: boolean;
+  /** Parameters whose argument is a compile-time constant (the candidates for a fix). */
+  readonly constantArgs: readonly number[];
+}
+
+function policyModel(sem: Semantics, d: DispatchDirective, policy: DeclSymbol, numbering: Numbering): PolicyModel {
+  const decl = policy.decl as PolicyDecl;
+  const map = sem.argumentMaps.get(d.policy.args) ?? [];
+  const argExprs = decl.params.map((_, i) => d.policy.args[map[i]!]!.value);
+  const vars = new Map<Ident, number>(decl.params.map((p, i) => [p.name, i]));
+  decl.lets.forEach((l, i) => vars.set(l.name, decl.params.length + i));
+  const argEnv = codeEnv(sem, numbering, () => undefined);
+  const bodyEnv = codeEnv(sem, numbering, (l) => vars.get(l.ident));
+  const argCodes = argExprs.map((e) => compileExpr(e, argEnv));
+  const letCodes = decl.lets.map((l) => compileExpr(l.value, bodyEnv));
+  const bodyCode = compileExpr(decl.result, bodyEnv);
+  const reads = new Set<string>();
+  let readsLaunchValues = false;
+  for (const code of [...argCodes, ...letCodes, bodyCode]) {
+    for (const ins of code) {
+      if (ins[0] === "task") reads.add(ins[1] as string);
+      if (ins[0] === "slot" || ins[0] === "sym" || ins[0] === "replica") readsLaunchValues = true;
+    }
+  }
+  return {
+    params: decl.params.map((p) => ({ type: p.type.name as ScalarType })),
+    args: argCodes.map((c) => Program.prepare(c)),
+    lets: letCodes.map((c, i) => ({ var: decl.params.length + i, program: Program.prepare(c) })),
+    body: Program.prepare(bodyCode),
+    reads,
+    readsLaunchValues,
+    constantArgs: argExprs.flatMap((e, i) => (typeof sem.exprValues.get(e) === "bigint" ? [i] : [])),
+  };
+}
+
+/** A constant argument replaced, to try a fix. */
+interface Override {
+  readonly index: number;
+  readonly value: bigint;
+}
+
+/** The runtime's evaluation (runtime/sim/policies.ts, `reference`); undefined when it reads something not static. */
+function evaluate(m: PolicyModel, task: (name: string) => bigint | undefined, override?: Override): bigint | undefined {
+  // Checked first: a thrown EvalError (with its stack trace) costs far more than the run.
+  if (m.readsLaunchValues) return undefined;
+  for (const name of m.reads) if (task(name) === undefined) return undefined;
+  const base: EvalEnv = { task };
+  const vars: bigint[] = [];
+  try {
+    m.params.forEach((p, i) => {
+      vars[i] = narrow(override?.index === i ? override.value : m.args[i]!.run(base), p.type);
+    });
+    const env: EvalEnv = { task, vars };
+    for (const l of m.lets) vars[l.var] = l.program.run(env);
+    return m.body.run(env);
+  } catch (e) {
+    if (e instanceof EvalError) return undefined;
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the policy does with the enumerated tasks
+
+interface Outcome {
+  /** Schedulers (< S) that some task gets, with the first such call. */
+  readonly used: Map<bigint, CallStmt | undefined>;
+  /** Every task that can exist was placed: no scheduler outside `used` gets one. */
+  readonly complete: boolean;
+  readonly tasks: TaskCount;
+  readonly over: { readonly value: bigint; readonly call: CallStmt | undefined; readonly certain: boolean; readonly seq: bigint | undefined } | undefined;
+  /** The budget ran out before every task was seen. */
+  readonly capped: boolean;
+}
+
+function groupOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Override): Outcome {
+  const used = new Map<bigint, CallStmt | undefined>();
+  let complete = !e.capped && e.tasks.max !== undefined;
+  let over: Outcome["over"];
+  for (const g of e.groups) {
+    if (g.count === 0n) continue;
+    const r = evaluate(m, (n) => (n === "seq" ? g.seq : g.attrs.get(n)), override);
+    if (r === undefined) {
+      complete = false;
+      continue;
+    }
+    if (r >= S) over ??= { value: r, call: g.call, certain: g.certain, seq: g.count === 1n ? g.seq : undefined };
+    else if (!used.has(r)) used.set(r, g.call);
+  }
+  return { used, complete, tasks: e.tasks, over, capped: e.capped };
+}
+
+/** A policy of `task.seq` alone: its values over seq = 0 … T−1 (T at most the task count). */
+function seqOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Override): Outcome {
+  const max = e.tasks.max;
+  // Unbounded (a loop of launch-time size, a `consume`): only `over` can be found, so a sample.
+  const limit = max === undefined ? BigInt(UNBOUNDED_SAMPLE) : max < BigInt(BUDGET) ? max : BigInt(BUDGET);
+  const callAt = seqCalls(e);
+  const used = new Map<bigint, CallStmt | undefined>();
+  let over: Outcome["over"];
+  let placed = true;
+  for (let seq = 0n; seq < limit; seq++) {
+    const r = evaluate(m, (n) => (n === "seq" ? seq : undefined), override);
+    if (r === undefined) {
+      placed = false;
+      break;
+    }
+    if (r >= S) {
+      over = { value: r, call: callAt(seq), certain: seq < e.tasks.min, seq };
+      break;
+    }
+    if (!used.has(r)) used.set(r, callAt(seq));
+  }
+  const capped = e.capped || (max !== undefined && max > limit);
+  return { used, complete: !capped && placed && max !== undefined, tasks: e.tasks, over, capped };
+}
+
+/** The call of the task with a given seq, when submission order is known (a single orchestrator, counts known). */
+function seqCalls(e: Enumeration): (seq: bigint) => CallStmt | undefined {
+  return (seq) => {
+    let at = 0n;
+    for (const g of e.groups) {
+      if (!g.certain || g.count === undefined) return undefined;
+      if (seq < at + g.count) return g.call;
+      at += g.count;
+    }
+    return undefined;
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixes
+
+/** The first constant argument that, set to the scheduler count, leaves no index out of range. */
+function boundingArgument(ctx: Ctx, m: PolicyModel, outcome: (o?: Override) => Outcome): { at: { start: number; end: number }; fix: Fix } | undefined {
+  const map = ctx.sem.argumentMaps.get(ctx.d.policy.args) ?? [];
+  for (const i of m.constantArgs) {
+    const attempt = outcome({ index: i, value: ctx.schedulers });
+    if (attempt.over) continue;
+    const arg = ctx.d.policy.args[map[i]!]!.value;
+    return {
+      at: arg,
+      fix: { message: `use ${ctx.schedulers}, ${ctx.unit.target.name}'s scheduler count`, edits: [{ file: ctx.file, start: arg.start, end: arg.end, newText: String(ctx.schedulers) }] },
+    };
+  }
+  return undefined;
+}
+
+/** `round_robin(S)` in place of the policy, importing it from std.policies when needed. */
+function roundRobinFix(ctx: Ctx): Fix | undefined {
+  const m = ctx.module;
+  if (!m) return undefined;
+  const found = m.decls.get("round_robin") ?? m.imports.get("round_robin")?.target ?? m.prelude.get("round_robin");
+  if (found && found.qualifiedName !== "std.policies.round_robin") return undefined;
+  const edits: TextEdit[] = [{ file: ctx.file, start: ctx.d.policy.start, end: ctx.d.policy.end, newText: `round_robin(${ctx.schedulers})` }];
+  if (!found) edits.unshift(importRoundRobin(m));
+  return { message: `dispatch round_robin(${ctx.schedulers})`, edits };
+}
+
+function importRoundRobin(m: ModuleInfo): TextEdit {
+  const ast = m.source.ast;
+  const policies = ast.uses.find((u) => u.braced && u.module.parts.map((p) => p.text).join(".") === "std.policies");
+  if (policies) {
+    const last = policies.items[policies.items.length - 1]!;
+    return { file: m.file, start: last.end, end: last.end, newText: ", round_robin" };
+  }
+  const after = ast.uses[ast.uses.length - 1] ?? ast.module;
+  if (after) return { file: m.file, start: after.end, end: after.end, newText: "\nuse std.policies.{round_robin}" };
+  return { file: m.file, start: 0, end: 0, newText: "use std.policies.{round_robin}\n" };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function numberDeclarations(reachable: readonly DeclSymbol[], unit: BuildUnit): Numbering {
+  const of = (kind: string) => new Map(reachable.filter((s) => s.decl.kind === kind).map((s, i) => [s, i] as const));
+  const channels = new Map<string, number>();
+  if (unit.subject.decl.kind === "Pipeline") unit.subject.decl.members.filter((m) => m.kind === "Channel").forEach((c, i) => channels.set(c.name.text, i));
+  return { kernels: of("Kernel"), tensors: of("Tensor"), slots: of("Slot"), symbols: of("Symbol"), axes: of("Axis"), channels };
+}
+
+function bodies(unit: BuildUnit, sem: Semantics, numbering: Numbering): EnumerationBody[] {
+  const m = unit.subject.module;
+  const lower = (block: Parameters<typeof lowerBody>[0]) => lowerBody(block, sem, numbering, m.file, m.source.lineMap);
+  const subject = unit.subject.decl;
+  if (subject.kind === "Workload") {
+    const l = lower(subject.body);
+    return [{ plan: l.body, ast: subject.body, vars: l.vars, replicas: 1n }];
+  }
+  return (subject as PipelineDecl).members.flatMap((p) => {
+    if (p.kind !== "Process") return [];
+    const l = lower(p.body);
+    const n = p.replicate ? sem.exprValues.get(p.replicate) : 1n;
+    return [{ plan: l.body, ast: p.body, vars: l.vars, replicas: typeof n === "bigint" ? n : 1n }];
+  });
+}
+
+function text(ctx: Ctx, span: { start: number; end: number }): string {
+  return (ctx.module?.source.text.slice(span.start, span.end) ?? "").replace(/\s+/g, " ");
+}
+
+/** "8 tasks", "8 to 24 tasks". */
+function count(t: TaskCount): string {
+  return t.min === t.max ? `${t.min} task${t.min === 1n ? "" : "s"}` : `${t.min} to ${t.max} tasks`;
+}
+
+/** The first few schedulers below S that get no task. */
+function idle(used: ReadonlyMap<bigint, unknown>, S: bigint): bigint[] {
+  const out: bigint[] = [];
+  for (let k = 0n; k < S && out.length < SHOWN; k++) if (!used.has(k)) out.push(k);
+  return out;
+}
+
+const SHOWN = 8;
+
+/** "0", "0 and 1", "0, 1 and 2", "0, 1, … (12 in all)". */
+function list(xs: readonly bigint[], count: bigint): string {
+  if (BigInt(xs.length) < count || xs.length > SHOWN) return `${xs.slice(0, SHOWN).join(", ")}, … (${count} in all)`;
+  if (xs.length <= 1) return xs.join("");
+  return `${xs.slice(0, -1).join(", ")} and ${xs[xs.length - 1]}`;
+}

@@ -1,0 +1,316 @@
+import type { Block, CallStmt, Stmt } from "../../../grammar/ast.js";
+import { EvalError, Program, type Code } from "../../../runtime/bytecode.js";
+import type { DeclSymbol, Semantics } from "../../check/symbols.js";
+import type { PlanStmt } from "../../package/plan.js";
+
+/**
+ * The tasks of a workload or pipeline, enumerated from its lowered plan as far as their
+ * attributes are static: loops over `dense` axes of constant size, `when`s whose conditions
+ * fold (the plan's bytecode, run by runtime/bytecode.ts). Tasks that are identical in what the
+ * caller asks about (`needs`: the task attributes a policy reads) are counted, not listed: a
+ * loop is expanded only when a variable it binds is needed or decides a nested `when` or row.
+ * Everything past `budget` expansion steps is not looked at (`capped`).
+ */
+export interface TaskGroup {
+  readonly call: CallStmt;
+  /** Tasks in the group; undefined when it depends on launch values (it may be 0). */
+  readonly count: bigint | undefined;
+  /** Whether the tasks are submitted whatever the launch values (no dynamic loop or condition around them). */
+  readonly certain: boolean;
+  /** The needed attributes' values (undefined: not static). */
+  readonly attrs: ReadonlyMap<string, bigint | undefined>;
+  /** `task.seq` of the group's single task, when `perTask` enumeration knows it. */
+  readonly seq: bigint | undefined;
+}
+
+/** How many tasks: `max` undefined when unbounded (a loop of launch-time size). */
+export interface TaskCount {
+  readonly min: bigint;
+  readonly max: bigint | undefined;
+}
+
+export interface Enumeration {
+  readonly groups: readonly TaskGroup[];
+  /** Tasks on every path (min) and on the longest (max): a `when` decided at run time counts its branches' least and most. */
+  readonly tasks: TaskCount;
+  readonly capped: boolean;
+}
+
+/** One sequential body to enumerate (a workload, or a process with its replica count). */
+export interface EnumerationBody {
+  readonly plan: readonly PlanStmt[];
+  readonly ast: Block;
+  readonly vars: number;
+  readonly replicas: bigint;
+}
+
+export interface EnumerationInput {
+  readonly sem: Semantics;
+  /** The plan's axes, by plan index. */
+  readonly axes: readonly DeclSymbol[];
+  readonly bodies: readonly EnumerationBody[];
+  /** Task attributes the caller reads (`seq` and `replica` included). */
+  readonly needs: ReadonlySet<string>;
+  /** One group per task, with its `seq` (a single orchestrator only): for policies that read `seq` with other attributes. */
+  readonly perTask: boolean;
+  readonly budget: number;
+}
+
+class Capped extends Error {}
+
+/** A plan expression ready to run: no program when it reads a slot, symbol or task attribute (never static here). */
+interface Compiled {
+  readonly program: Program | undefined;
+  readonly vars: readonly number[];
+}
+
+function compiled(code: Code): Compiled {
+  const vars: number[] = [];
+  for (const ins of code) {
+    if (ins[0] === "slot" || ins[0] === "sym" || ins[0] === "task" || ins[0] === "replica") return { program: undefined, vars };
+    if (ins[0] === "var") vars.push(ins[1] as number);
+  }
+  return { program: Program.prepare(code), vars };
+}
+
+export function enumerateTasks(input: EnumerationInput): Enumeration {
+  const e = new Enumerator(input);
+  let tasks: TaskCount = NONE;
+  try {
+    for (const b of input.bodies) tasks = plus(tasks, e.body(b));
+  } catch (err) {
+    if (!(err instanceof Capped)) throw err;
+    return { groups: e.groups, tasks: { min: 0n, max: undefined }, capped: true };
+  }
+  return { groups: e.groups, tasks, capped: false };
+}
+
+const NONE: TaskCount = { min: 0n, max: 0n };
+
+function plus(a: TaskCount, b: TaskCount): TaskCount {
+  return { min: a.min + b.min, max: a.max === undefined || b.max === undefined ? undefined : a.max + b.max };
+}
+
+function times(a: TaskCount, n: bigint): TaskCount {
+  return { min: a.min * n, max: a.max === undefined ? undefined : a.max * n };
+}
+
+/** Zero or more runs of a body: at least none, at most unbounded (unless the body submits nothing). */
+function anyNumberOf(a: TaskCount): TaskCount {
+  return { min: 0n, max: a.max === 0n ? 0n : undefined };
+}
+
+/** One of several alternatives runs. */
+function oneOf(options: readonly TaskCount[]): TaskCount {
+  let min = options[0]!.min;
+  let max = options[0]!.max;
+  for (const o of options) {
+    if (o.min < min) min = o.min;
+    max = max === undefined || o.max === undefined ? undefined : o.max > max ? o.max : max;
+  }
+  return { min, max };
+}
+
+interface Walk {
+  readonly frame: (bigint | undefined)[];
+  /** Bound names, innermost last: how `task.X` finds its variable. */
+  readonly names: { name: string; k: number }[];
+  readonly replica: bigint | undefined;
+  certain: boolean;
+  count: bigint | undefined;
+}
+
+class Enumerator {
+  readonly groups: TaskGroup[] = [];
+  private steps = 0;
+  private seq: bigint | undefined = 0n;
+  private readonly programs = new Map<Code, Compiled>();
+  private readonly decides = new Map<readonly PlanStmt[], Set<number>>();
+
+  constructor(private readonly input: EnumerationInput) {}
+
+  body(b: EnumerationBody): TaskCount {
+    // Replicas differ only in `task.replica`: walked one by one only when it is needed.
+    const perReplica = this.input.needs.has("replica");
+    const rounds = perReplica ? b.replicas : 1n;
+    let tasks = NONE;
+    for (let r = 0n; r < rounds; r++) {
+      this.step();
+      const w: Walk = { frame: new Array(b.vars).fill(undefined), names: [], replica: perReplica ? r : undefined, certain: true, count: perReplica ? 1n : b.replicas };
+      tasks = plus(tasks, this.block(b.plan, b.ast, w));
+    }
+    return perReplica ? tasks : times(tasks, b.replicas);
+  }
+
+  private step(): void {
+    if (++this.steps > this.input.budget) throw new Capped();
+  }
+
+  /** Walks one execution of a block; returns how many tasks it submits. */
+  private block(plan: readonly PlanStmt[], ast: Block, w: Walk): TaskCount {
+    const depth = w.names.length;
+    let tasks = NONE;
+    plan.forEach((p, i) => {
+      tasks = plus(tasks, this.stmt(p, ast.statements[i]!, w));
+    });
+    w.names.length = depth;
+    return tasks;
+  }
+
+  private stmt(p: PlanStmt, s: Stmt, w: Walk): TaskCount {
+    switch (p.op) {
+      case "parallel": case "for": return this.loop(p, s as Extract<Stmt, { kind: "Parallel" | "For" }>, w);
+      case "select": case "consume": {
+        const body = (s as Extract<Stmt, { kind: "Select" | "Consume" }>).body;
+        return anyNumberOf(this.unknownIterations(w, [{ name: p.name, k: p.var }], () => this.block(p.body, body, w)));
+      }
+      case "when": return this.when(p, s as Extract<Stmt, { kind: "When" }>, w);
+      case "scope": return this.block(p.body, (s as Extract<Stmt, { kind: "Scope" }>).body, w);
+      case "recv":
+        w.frame[p.var] = undefined;
+        w.names.push({ name: p.name, k: p.var });
+        return NONE;
+      case "call": return this.call(s as CallStmt, w);
+      default: return NONE;
+    }
+  }
+
+  private loop(p: Extract<PlanStmt, { op: "parallel" | "for" }>, s: Extract<Stmt, { kind: "Parallel" | "For" }>, w: Walk): TaskCount {
+    const sizes = p.axes.map((a) => {
+      const axis = this.input.axes[a]?.decl;
+      const shape = axis?.kind === "Axis" ? this.input.sem.axes.get(axis) : undefined;
+      return shape?.kind === "dense" ? shape.size : undefined;
+    });
+    const bound = p.vars.map((k, i) => ({ name: p.names[i]!, k }));
+    if (sizes.some((n) => n === undefined)) {
+      return anyNumberOf(this.unknownIterations(w, bound, () => this.block(p.body, s.body, w)));
+    }
+    const total = sizes.reduce<bigint>((a, n) => a * n!, 1n);
+    if (total === 0n) return NONE;
+    const depth = w.names.length;
+    w.names.push(...bound);
+    let tasks: TaskCount;
+    if (this.input.perTask || bound.some((b) => this.input.needs.has(b.name) || this.decidingVars(p.body).has(b.k))) {
+      tasks = this.expand(p, s, w, sizes as bigint[], 0);
+    } else {
+      for (const b of bound) w.frame[b.k] = undefined;
+      const count = w.count;
+      w.count = count === undefined ? undefined : count * total;
+      tasks = times(this.block(p.body, s.body, w), total);
+      w.count = count;
+    }
+    w.names.length = depth;
+    return tasks;
+  }
+
+  private expand(p: Extract<PlanStmt, { op: "parallel" | "for" }>, s: Extract<Stmt, { kind: "Parallel" | "For" }>, w: Walk, sizes: readonly bigint[], level: number): TaskCount {
+    if (level === sizes.length) return this.block(p.body, s.body, w);
+    let tasks = NONE;
+    for (let v = 0n; v < sizes[level]!; v++) {
+      this.step();
+      w.frame[p.vars[level]!] = v;
+      tasks = plus(tasks, this.expand(p, s, w, sizes, level + 1));
+    }
+    return tasks;
+  }
+
+  /** A body that runs an unknown number of times (maybe none), its variables unknown. */
+  private unknownIterations(w: Walk, bound: readonly { name: string; k: number }[], run: () => TaskCount): TaskCount {
+    const saved = { certain: w.certain, count: w.count };
+    const depth = w.names.length;
+    for (const b of bound) w.frame[b.k] = undefined;
+    w.names.push(...bound);
+    w.certain = false;
+    w.count = undefined;
+    const tasks = run();
+    w.names.length = depth;
+    w.certain = saved.certain;
+    w.count = saved.count;
+    return tasks;
+  }
+
+  private when(p: Extract<PlanStmt, { op: "when" }>, s: Extract<Stmt, { kind: "When" }>, w: Walk): TaskCount {
+    for (let i = 0; i < p.branches.length; i++) {
+      const c = this.eval(p.branches[i]!.cond, w);
+      if (c === undefined) {
+        // Decided at run time: exactly one of the remaining branches runs (or none, without `else`).
+        const certain = w.certain;
+        w.certain = false;
+        const options: TaskCount[] = [];
+        for (let j = i; j < p.branches.length; j++) options.push(this.block(p.branches[j]!.body, s.branches[j]!.body, w));
+        options.push(p.else && s.otherwise ? this.block(p.else, s.otherwise, w) : NONE);
+        w.certain = certain;
+        return oneOf(options);
+      }
+      if (c !== 0n) return this.block(p.branches[i]!.body, s.branches[i]!.body, w);
+    }
+    return p.else && s.otherwise ? this.block(p.else, s.otherwise, w) : NONE;
+  }
+
+  private call(call: CallStmt, w: Walk): TaskCount {
+    this.step();
+    const attrs = new Map<string, bigint | undefined>();
+    for (const name of this.input.needs) {
+      if (name === "seq" || name === "replica") continue;
+      let value: bigint | undefined;
+      for (let i = w.names.length - 1; i >= 0; i--) {
+        if (w.names[i]!.name === name) {
+          value = w.frame[w.names[i]!.k];
+          break;
+        }
+      }
+      attrs.set(name, value);
+    }
+    if (w.replica !== undefined) attrs.set("replica", w.replica);
+    const certainOne = w.certain && w.count === 1n;
+    const seq = this.input.perTask && certainOne ? this.seq : undefined;
+    // After a task whose submission depends on launch values, later sequence numbers are unknown.
+    this.seq = this.seq !== undefined && certainOne ? this.seq + 1n : undefined;
+    this.groups.push({ call, count: w.count, certain: w.certain, attrs, seq });
+    return { min: 1n, max: 1n };
+  }
+
+  /** A condition's value, or undefined when it reads a launch value or an unknown variable. */
+  private eval(code: Code, w: Walk): bigint | undefined {
+    let c = this.programs.get(code);
+    if (!c) {
+      c = compiled(code);
+      this.programs.set(code, c);
+    }
+    // Checked first: a thrown EvalError (with its stack trace) costs far more than the run.
+    if (!c.program || c.vars.some((k) => w.frame[k] === undefined)) return undefined;
+    try {
+      return c.program.run({ vars: w.frame as bigint[] });
+    } catch (e) {
+      if (e instanceof EvalError) return undefined;
+      throw e;
+    }
+  }
+
+  /** Variables read by the `when` conditions and loop rows inside a block: expanding them decides which tasks exist. */
+  private decidingVars(block: readonly PlanStmt[]): Set<number> {
+    let found = this.decides.get(block);
+    if (found) return found;
+    found = new Set<number>();
+    const note = (code: Code | null): void => {
+      for (const ins of code ?? []) if (ins[0] === "var") found!.add(ins[1] as number);
+    };
+    const visit = (stmts: readonly PlanStmt[]): void => {
+      for (const s of stmts) {
+        if (s.op === "when") {
+          for (const b of s.branches) { note(b.cond); visit(b.body); }
+          if (s.else) visit(s.else);
+        } else if (s.op === "parallel" || s.op === "for") {
+          s.rows.forEach(note);
+          visit(s.body);
+        } else if (s.op === "select") {
+          note(s.row);
+          visit(s.body);
+        } else if ("body" in s) visit(s.body);
+      }
+    };
+    visit(block);
+    this.decides.set(block, found);
+    return found;
+  }
+}

@@ -1,0 +1,216 @@
+import type { ChannelDecl, Ident, PipelineDecl, UseDecl, UseItem } from "../../../grammar/ast.js";
+import type { DeclSymbol, ModuleInfo, NamedDecl, Semantics } from "../../check/symbols.js";
+import { makeDiagnostic, type Diagnostic, type Fix, type TextEdit } from "../../diagnostic.js";
+import type { CheckResult } from "../../program.js";
+import { removeNode } from "./edits.js";
+
+/**
+ * Unused declarations (WSP1001) and unused imports (WSP1002), in the files being checked.
+ *
+ * A declaration is used when something *live* names it: live are every workload, pipeline and
+ * schedule, every declaration of a module that is not reported on (imported modules, library
+ * modules, the standard library), and whatever a live declaration names, transitively. So a
+ * constant named only by an unused kernel is unused too; its fix removes both, so that applying
+ * one fix alone never leaves a dangling name. Reported modules are the checked files (roots)
+ * outside `std.*` that hold a workload, pipeline or schedule: a file of declarations only is a
+ * library, and all of it is its interface.
+ */
+export function lintUnused(result: CheckResult): Diagnostic[] {
+  const sem = result.semantics;
+  const reported = reportedModules(result);
+  if (reported.size === 0) return [];
+  const graph = referenceGraph(result, reported, sem);
+  const out: Diagnostic[] = [];
+  for (const m of reported) {
+    out.push(...unusedDeclarations(m, graph), ...unusedChannels(m, sem), ...unusedImports(m, graph.namesUsed.get(m)));
+  }
+  return out;
+}
+
+function reportedModules(result: CheckResult): Set<ModuleInfo> {
+  const out = new Set<ModuleInfo>();
+  for (const root of result.roots) {
+    const m = result.modules.get(root);
+    if (!m || m.name === "std" || m.name.startsWith("std.")) continue;
+    if (m.source.ast.decls.some((d) => d.kind === "Workload" || d.kind === "Pipeline" || d.kind === "Schedule")) out.add(m);
+  }
+  return out;
+}
+
+interface ReferenceGraph {
+  /** Declarations some live declaration names, transitively. */
+  readonly live: ReadonlySet<NamedDecl>;
+  /** For each declaration of a reported module: the declarations of reported modules that name it. */
+  readonly namedBy: ReadonlyMap<NamedDecl, Set<DeclSymbol>>;
+  /** Per reported module: global names its own code uses, as `name\0qualified name`. */
+  readonly namesUsed: ReadonlyMap<ModuleInfo, ReadonlySet<string>>;
+}
+
+/** One walk over every non-std module's declarations: who names whom. */
+function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>, sem: Semantics): ReferenceGraph {
+  const names = new Map<NamedDecl | "root", Set<DeclSymbol>>();
+  const namedBy = new Map<NamedDecl, Set<DeclSymbol>>();
+  const namesUsed = new Map<ModuleInfo, Set<string>>();
+  const roots: DeclSymbol[] = [];
+  for (const m of result.modules.values()) {
+    if (m.name === "std" || m.name.startsWith("std.")) continue;
+    const isReported = reported.has(m);
+    const used = new Set<string>();
+    if (isReported) namesUsed.set(m, used);
+    for (const d of m.source.ast.decls) {
+      const self = d.kind === "Schedule" ? undefined : m.decls.get(d.name.text);
+      const owner: NamedDecl | "root" = self && self.decl === d && isReported && d.kind !== "Workload" && d.kind !== "Pipeline" ? d : "root";
+      if (self && self.decl === d && owner === "root") roots.push(self);
+      const set = names.get(owner) ?? new Set<DeclSymbol>();
+      names.set(owner, set);
+      collect(d, sem, (ident, symbol) => {
+        if (symbol.decl === d) return;
+        set.add(symbol);
+        used.add(`${ident.text}\0${symbol.qualifiedName}`);
+        if (owner !== "root" && self) {
+          const by = namedBy.get(symbol.decl) ?? new Set<DeclSymbol>();
+          by.add(self);
+          namedBy.set(symbol.decl, by);
+        }
+      });
+    }
+  }
+  const live = new Set<NamedDecl>();
+  const pending = [...(names.get("root") ?? []), ...roots];
+  for (let s = pending.pop(); s; s = pending.pop()) {
+    if (live.has(s.decl)) continue;
+    live.add(s.decl);
+    for (const t of names.get(s.decl) ?? []) pending.push(t);
+  }
+  return { live, namedBy, namesUsed };
+}
+
+/** Calls `found` for every identifier under `node` that names a module-level declaration. */
+function collect(node: unknown, sem: Semantics, found: (ident: Ident, symbol: DeclSymbol) => void): void {
+  const stack: unknown[] = [node];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (n === null || typeof n !== "object") continue;
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push(x);
+      continue;
+    }
+    const r = sem.references.get(n as Ident);
+    if (r?.kind === "global") found(n as Ident, r.symbol);
+    for (const key in n) if (key !== "start" && key !== "end") stack.push((n as Record<string, unknown>)[key]);
+  }
+}
+
+const WHAT: Partial<Record<NamedDecl["kind"], string>> = {
+  Const: "constant", Slot: "slot", Symbol: "symbol", Axis: "axis", Tensor: "tensor", Kernel: "kernel", Policy: "policy", Target: "target",
+};
+
+function unusedDeclarations(m: ModuleInfo, graph: ReferenceGraph): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of m.source.ast.decls) {
+    const what = d.kind === "Schedule" ? undefined : WHAT[d.kind];
+    if (!what || d.kind === "Schedule" || graph.live.has(d) || m.decls.get(d.name.text)?.decl !== d) continue;
+    const users = [...(graph.namedBy.get(d) ?? [])].filter((s) => s.decl !== d);
+    const group = deadGroup(m.decls.get(d.name.text)!, graph);
+    const others = group.filter((x) => x.decl !== d).map((x) => `\`${x.name}\``);
+    const message = users.length === 0
+      ? `${what} \`${d.name.text}\` is never used${hint(d)}`
+      : `${what} \`${d.name.text}\` is used only by ${users.map((u) => `\`${u.name}\``).join(", ")}, which ${users.length === 1 ? "is" : "are"} unused too`;
+    const fix: Fix = {
+      message: others.length === 0 ? `remove \`${d.name.text}\`` : `remove \`${d.name.text}\` and ${others.join(", ")}, which use${others.length === 1 ? "s" : ""} it`,
+      edits: group.map((x) => removeNode(x.module.source, x.decl, x.decl.doc !== undefined)),
+    };
+    out.push(makeDiagnostic("WSP1001", m.file, d.name, message, { tags: ["unnecessary"], fixes: [fix] }));
+  }
+  return out;
+}
+
+/** Why it matters, where more can be said than "never used". */
+function hint(d: NamedDecl): string {
+  if (d.kind === "Tensor" && d.direction) return `: no workload or pipeline reads or writes it, so no package lists it as a launch ${d.direction.value === "in" ? "input" : "output"}`;
+  if (d.kind === "Kernel") return ": no workload or pipeline calls it";
+  if (d.kind === "Axis") return ": no loop iterates it";
+  return "";
+}
+
+/** `d` and the unused declarations that name it, transitively: removing them together leaves no dangling name. */
+function deadGroup(d: DeclSymbol, graph: ReferenceGraph): DeclSymbol[] {
+  const group: DeclSymbol[] = [];
+  const seen = new Set<NamedDecl>();
+  const pending: DeclSymbol[] = [d];
+  for (let x = pending.pop(); x; x = pending.pop()) {
+    if (seen.has(x.decl)) continue;
+    seen.add(x.decl);
+    group.push(x);
+    for (const by of graph.namedBy.get(x.decl) ?? []) if (!graph.live.has(by.decl)) pending.push(by);
+  }
+  return group.sort((a, b) => (a.module.file < b.module.file ? -1 : a.module.file > b.module.file ? 1 : a.decl.start - b.decl.start));
+}
+
+/** A channel of a pipeline that no statement names. */
+function unusedChannels(m: ModuleInfo, sem: Semantics): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const d of m.source.ast.decls) {
+    if (d.kind !== "Pipeline") continue;
+    const named = channelsNamed(d, sem);
+    for (const c of d.members) {
+      if (c.kind !== "Channel" || named.has(c) || c.name.text.length === 0) continue;
+      out.push(makeDiagnostic("WSP1001", m.file, c.name, `channel \`${c.name.text}\` is never used: no process sends on it, receives from it or closes it`, {
+        tags: ["unnecessary"],
+        fixes: [{ message: `remove \`${c.name.text}\``, edits: [removeNode(m.source, c, c.doc !== undefined)] }],
+      }));
+    }
+  }
+  return out;
+}
+
+function channelsNamed(p: PipelineDecl, sem: Semantics): Set<ChannelDecl> {
+  const named = new Set<ChannelDecl>();
+  const stack: unknown[] = p.members.filter((m) => m.kind === "Process");
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (n === null || typeof n !== "object") continue;
+    if (Array.isArray(n)) {
+      for (const x of n) stack.push(x);
+      continue;
+    }
+    const channel = (n as { channel?: Ident }).channel;
+    const r = channel ? sem.references.get(channel) : undefined;
+    if (r?.kind === "channel") named.add(r.decl);
+    for (const key in n) if (key !== "start" && key !== "end") stack.push((n as Record<string, unknown>)[key]);
+  }
+  return named;
+}
+
+/** `use` items whose name nothing in the module uses. */
+function unusedImports(m: ModuleInfo, used: ReadonlySet<string> | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const isUsed = (item: UseItem): boolean => {
+    const local = item.alias ?? item.name;
+    const target = m.imports.get(local.text);
+    // A broken or clashing import is the checker's business; say nothing here.
+    if (!target?.target || target.item !== item) return true;
+    return used?.has(`${local.text}\0${target.target.qualifiedName}`) ?? false;
+  };
+  for (const use of m.source.ast.uses) {
+    const unused = use.items.filter((i) => !isUsed(i));
+    for (const item of unused) {
+      const local = (item.alias ?? item.name).text;
+      const edits = unused.length === use.items.length ? [removeNode(m.source, use, false)] : [removeItem(m, use, item)];
+      out.push(makeDiagnostic("WSP1002", m.file, item, `\`${local}\` is imported but never used`, {
+        tags: ["unnecessary"],
+        fixes: [{ message: unused.length === use.items.length ? "remove the import" : `remove \`${local}\` from the import`, edits }],
+      }));
+    }
+  }
+  return out;
+}
+
+/** Deletes one item of a braced list with the comma that separates it from a neighbour. */
+function removeItem(m: ModuleInfo, use: UseDecl, item: UseItem): TextEdit {
+  const i = use.items.indexOf(item);
+  const next = use.items[i + 1];
+  const previous = use.items[i - 1];
+  if (next) return { file: m.file, start: item.start, end: next.start, newText: "" };
+  return { file: m.file, start: previous!.end, end: item.end, newText: "" };
+}
