@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadPackage, PackageError, formatValidationErrors, validatePackage } from "../../runtime/package/index.js";
-import { SimError, decodeTensorData, exitCode, formatSummary, readInterleaving, resultJson, simulate } from "../../runtime/sim/index.js";
+import { SimError, decodeTensorData, exitCode, formatSummary, readInterleave, resultJson, simulate } from "../../runtime/sim/index.js";
 import type { Interleave, SimOptions, SimPackage } from "../../runtime/sim/index.js";
 import type { Dtype } from "../../runtime/package/types.js";
 
@@ -61,6 +61,11 @@ function parseAssignments(pairs: readonly string[], flag: string): Map<string, b
   return out;
 }
 
+/**
+ * --interleave: `default`, `random:SEED`, or a file — a recorded interleaving (a JSON array, or a
+ * `--json` result) to replay choice by choice, or `{"order": [...]}`, one orchestrator number per
+ * action (a deadlock witness) to replay action by action.
+ */
 function parseInterleave(value: string | undefined, cwd: string): Interleave {
   if (value === undefined || value === "default") return { kind: "default" };
   const random = /^random:(\d+)$/.exec(value);
@@ -69,10 +74,10 @@ function parseInterleave(value: string | undefined, cwd: string): Interleave {
   try {
     text = fs.readFileSync(path.resolve(cwd, value), "utf8");
   } catch {
-    throw new UsageError(`--interleave takes 'default', 'random:SEED' or a file with a recorded interleaving; cannot read '${value}'`);
+    throw new UsageError(`--interleave takes 'default', 'random:SEED' or a file with a recorded interleaving or an {"order": [...]}; cannot read '${value}'`);
   }
   try {
-    return { kind: "replay", steps: readInterleaving(text) };
+    return readInterleave(text);
   } catch (e) {
     throw new UsageError(`--interleave ${value}: ${e instanceof Error ? e.message : String(e)}`);
   }

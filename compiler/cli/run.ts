@@ -126,7 +126,7 @@ function parseAndRun(argv: readonly string[], io: CliIO, deps: CliDeps): number 
     .option("--slot <name=value>", "a slot's value for this run (repeatable)", collect, [])
     .option("--input <tensor=file>", "tensor data: JSON array or raw little-endian (repeatable)", collect, [])
     .option("--seed <n>", "seed of the generated data for tensors without --input", "1")
-    .option("--interleave <how>", "order of simultaneous orchestrator steps: default, random:SEED, or a file to replay")
+    .option("--interleave <how>", "order of simultaneous orchestrator steps: default, random:SEED, or a file to replay (recorded choices, or {\"order\": [...]}, a deadlock witness)")
     .showHelpAfterError("(run 'wspc run --help' for usage)")
     .action((input: string, opts: RunFlags) => {
       status = runRun(input, opts, io, deps);

@@ -21,7 +21,7 @@ import { PlanEval } from "./evaluate.js";
 import type { FastCtx } from "./fastcode.js";
 import { TS, Graph } from "./graph.js";
 import { TimeHeap } from "./heap.js";
-import { Chooser } from "./interleave.js";
+import { Chooser, OrderReplay } from "./interleave.js";
 import { ExecutionLog, type TaskRecord } from "./log.js";
 import { machineModel, type MachineModel } from "./machine.js";
 import { OS, Orch, maxForDepth, step } from "./orchestrator.js";
@@ -59,6 +59,8 @@ export class Engine implements SchedulerHost {
   readonly submit: Submitter;
   readonly chan: ChannelOps;
   readonly chooser: Chooser;
+  /** An `order` interleaving being replayed (interleave.ts), until it is used up. */
+  private readonly order: OrderReplay | null;
   readonly log: ExecutionLog | null;
 
   now = 0;
@@ -105,6 +107,8 @@ export class Engine implements SchedulerHost {
     this.log = options.verify || options.trace ? new ExecutionLog() : null;
     this.channels = (manifest.csp?.channels ?? []).map((c, i) => new Channel(i, c));
     this.createOrchestrators();
+    const mode = options.interleave;
+    this.order = mode?.kind === "order" ? new OrderReplay(this, mode.steps) : null;
     if (this.log) {
       this.log.symbols = [...symbols];
       for (const o of this.orchs) this.log.orchs.push({ who: o.who, replica: o.replica, hasReplica: o.hasReplica });
@@ -143,6 +147,7 @@ export class Engine implements SchedulerHost {
 
   /** Runs to the end; returns whether every orchestrator ended (else: deadlock). */
   run(): boolean {
+    if (this.order !== null) this.replayOrder(this.order);
     let lastProgress = -1;
     const scheds = this.schedulers;
     for (;;) {
@@ -174,6 +179,42 @@ export class Engine implements SchedulerHost {
       }
       this.now = te < to ? te : to;
     }
+  }
+
+  /**
+   * `order` mode (interleave.ts): run()'s settling, except that only the orchestrator the order
+   * names performs an action; the others are held before theirs. Returns when the order is used
+   * up (run() then goes on in the default order); throws a SimError when it cannot be followed.
+   */
+  private replayOrder(r: OrderReplay): void {
+    let lastProgress = -1;
+    const scheds = this.schedulers;
+    r.begin();
+    while (!r.done) {
+      const te = this.events.peekTime();
+      const to = this.ready.peekTime();
+      if (te === this.now) {
+        this.event();
+      } else if (scheds.pending) {
+        scheds.settle();
+      } else if (to === this.now) {
+        const o = this.orchs[this.ready.pop()]!;
+        o.queued = false;
+        if (o.stallReason === R_EMPTY || o.stallReason === R_FULL) this.endStall(o);
+        r.move(o);
+      } else if (te === Infinity && to === Infinity) {
+        // As in run(): resource waiters get one more try before the order is called stuck.
+        if (this.progress === lastProgress) r.stuck();
+        lastProgress = this.progress;
+        this.pools.retryAll();
+        continue;
+      } else {
+        this.now = te < to ? te : to;
+        continue;
+      }
+      r.check();
+    }
+    r.release();
   }
 
   /** The orchestrator that moves next at the current cycle. */

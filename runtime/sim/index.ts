@@ -2,6 +2,6 @@
 export { simulate, exitCode } from "./simulate.js";
 export { formatSummary, resultJson } from "./report.js";
 export { decodeTensorData } from "./inputs.js";
-export { readInterleaving } from "./interleave.js";
+export { readInterleave, readInterleaving } from "./interleave.js";
 export { SimError } from "./errors.js";
 export type * from "./types.js";

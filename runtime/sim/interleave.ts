@@ -17,9 +17,17 @@
  * default run returns none: all its choices are the default, which a replay of the empty
  * sequence reproduces, and a long pipeline run makes millions of them (memory must follow the
  * window, not the run's length).
+ * - order: a sequence of *actions* rather than choice points (OrderReplay below): the form in
+ *   which the static deadlock analysis reports a witness.
  */
+import type { ChannelOps, Channel } from "./channels.js";
+import type { Engine } from "./engine.js";
 import { SimError } from "./errors.js";
-import type { Interleave } from "./types.js";
+import { OS, step, type Orch } from "./orchestrator.js";
+import { R_EMPTY, R_FULL, R_WINDOW } from "./pools.js";
+import { Op, type Ins } from "./program.js";
+import type { Submitter } from "./submit.js";
+import { STALL_REASONS, type Interleave } from "./types.js";
 
 export class Chooser {
   readonly taken: number[] = [];
@@ -30,9 +38,10 @@ export class Chooser {
     this.state = mode.kind === "random" ? (mode.seed | 0) ^ 0x6d2b79f5 : 0;
   }
 
-  /** Whether choices need the full candidate list (the default only needs the first). */
+  /** Whether choices need the full candidate list (the default only needs the first; an
+   *  `order` run chooses by default once its order is used up). */
   get needsAll(): boolean {
-    return this.mode.kind !== "default";
+    return this.mode.kind === "random" || this.mode.kind === "replay";
   }
 
   /** Picks among `candidates` (ascending orchestrator numbers, at least two). */
@@ -75,15 +84,210 @@ export class Chooser {
  * result (its `interleaving` field), so a run's output can be replayed as it is.
  */
 export function readInterleaving(text: string): number[] {
-  let value: unknown;
+  return orchestratorNumbers(parseJson(text), "interleaving");
+}
+
+/**
+ * An `--interleave FILE` as a mode: `{"order": [...]}` is an order to replay action by action;
+ * anything else is read as choices (readInterleaving).
+ */
+export function readInterleave(text: string): Interleave {
+  const value = parseJson(text);
+  if (value !== null && typeof value === "object" && !Array.isArray(value) && "order" in value) {
+    return { kind: "order", steps: orchestratorNumbers((value as { order: unknown }).order, "order") };
+  }
+  return { kind: "replay", steps: orchestratorNumbers(value, "interleaving") };
+}
+
+function parseJson(text: string): unknown {
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (e) {
     throw new SimError(`the interleaving file is not JSON: ${(e as Error).message}`, null);
   }
-  const steps = Array.isArray(value) ? value : (value as { interleaving?: unknown } | null)?.interleaving;
+}
+
+function orchestratorNumbers(value: unknown, field: "interleaving" | "order"): number[] {
+  const steps = field === "order" || Array.isArray(value) ? value : (value as { interleaving?: unknown } | null)?.interleaving;
   if (!Array.isArray(steps) || !steps.every((s) => Number.isSafeInteger(s) && (s as number) >= 0)) {
-    throw new SimError("the interleaving file must hold a JSON array of orchestrator numbers (or a `wspc run --json` result)", null);
+    throw new SimError(field === "order"
+      ? "the interleaving file's `order` must be a JSON array of orchestrator numbers, one per action"
+      : "the interleaving file must hold a JSON array of orchestrator numbers (or a `wspc run --json` result), or {\"order\": [...]} with one orchestrator number per action", null);
   }
   return steps as number[];
+}
+
+/**
+ * `order` mode: replays a sequence of orchestrator numbers, one per *action* — a task submission,
+ * a send, a recv or consume take, a close, a load — in the order performed (the deadlock
+ * analysis's witness, compiler/analysis/deadlock/verdict.ts). Processes on a device may be
+ * delayed arbitrarily, so any untimed order of actions is a real schedule:
+ * - only the orchestrator named by the next entry may perform its next action; every other one
+ *   runs up to its next action — loop control, `when`, scope ends, a `consume` whose channel is
+ *   closed and drained, its end (with the implicit closes) — and is held there;
+ * - the named one waits while time advances if it is blocked (its kernel, a full window or pool,
+ *   a full or empty channel, a load), since tasks go on finishing and retiring; if it can never
+ *   act while the others are held, the order cannot be followed: a replay error, not a deadlock;
+ * - a rendezvous (depth 0) needs both sides, each an action with its own entry: the first named
+ *   waits for its partner, and its entry counts as taken, so the partner can be named next;
+ * - after the last entry, the default order resumes (a deadlock then is the run's outcome).
+ * The engine drives it (Engine.replayOrder); nothing of it runs in the other modes.
+ */
+export class OrderReplay {
+  private next = 0;
+  /** The pc of the named orchestrator's action once it has tried it (−1: not yet tried). */
+  private actionPc = -1;
+  /** Orchestrators held before their next action (out of the engine's queue meanwhile). */
+  private readonly held: Orch[] = [];
+  private readonly view: Engine;
+  /** Set by the holding view when `step` reaches an action. */
+  private stopped = false;
+
+  constructor(private readonly e: Engine, private readonly steps: readonly number[]) {
+    const n = e.orchs.length;
+    steps.forEach((o, i) => {
+      if (o >= n) throw new SimError(`order step ${i} names orchestrator ${o}, but this ${e.manifest.csp ? "pipeline" : "workload"} has ${n === 1 ? "only orchestrator 0" : `orchestrators 0 … ${n - 1}`}`, null);
+    });
+    this.view = holdingView(e, () => {
+      this.stopped = true;
+    }, (o, ins) => this.holdReceive(o, ins));
+  }
+
+  get done(): boolean {
+    return this.next >= this.steps.length;
+  }
+
+  /** The first entry's orchestrator may go. */
+  begin(): void {
+    this.name();
+  }
+
+  /** `o` left the engine's queue at the current cycle: the named one acts, any other is held. */
+  move(o: Orch): void {
+    const named = !this.done && this.steps[this.next] === o.id;
+    if (!this.advance(o)) {
+      if (named) throw new SimError(`order step ${this.next} names orchestrator ${o.id} (${o.who}), which has no action left: it ended`, null, o.who);
+      return;
+    }
+    if (!named) {
+      this.held.push(o);
+      return;
+    }
+    this.actionPc = o.pc;
+    step(this.e, o);
+    if (o.pc === this.actionPc && o.state === OS.Blocked && this.awaitsPartner(o)) this.taken();
+  }
+
+  /** After anything happened: whether the named action is done; held consumers whose channel ran dry leave their loop. */
+  check(): void {
+    if (this.actionPc >= 0 && this.e.orchs[this.steps[this.next]!]!.pc !== this.actionPc) this.taken();
+    const channels = this.e.channels;
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const o = this.held[i]!;
+      const ins = o.body.code[o.pc]!;
+      if (ins.op === Op.ConsumeNext && consumeEnds(channels[ins.channel]!)) {
+        this.held.splice(i, 1);
+        this.e.wake(o, this.e.now);
+      }
+    }
+  }
+
+  /** Nothing can happen any more and the named orchestrator has not acted. */
+  stuck(): never {
+    const o = this.e.orchs[this.steps[this.next]!]!;
+    const held = this.held.length > 0 ? `; held: ${this.held.map((h) => h.who).join(", ")}` : "";
+    throw new SimError(`order step ${this.next} names orchestrator ${o.id} (${o.who}), which cannot perform its next action while the others are held: ${this.waiting(o)}, and nothing left running can change that at cycle ${this.e.now}${held}. The order and the runtime disagree`, o.blockLoc, o.who);
+  }
+
+  /** The order is used up: the held orchestrators go on in the default order. */
+  release(): void {
+    for (const o of this.held.splice(0)) this.e.wake(o, this.e.now);
+  }
+
+  /** The named action happened (or, for a rendezvous, is offered): the next entry's orchestrator may go. */
+  private taken(): void {
+    this.next++;
+    this.actionPc = -1;
+    this.name();
+  }
+
+  private name(): void {
+    if (this.done) return;
+    const o = this.e.orchs[this.steps[this.next]!]!;
+    if (o.state === OS.Ended) throw new SimError(`order step ${this.next} names orchestrator ${o.id} (${o.who}), which has no action left: it ended`, null, o.who);
+    const k = this.held.indexOf(o);
+    if (k >= 0) {
+      this.held.splice(k, 1);
+      this.e.wake(o, this.e.now);
+    }
+  }
+
+  /** Runs `o` up to its next action without performing it; false if it ended instead. */
+  private advance(o: Orch): boolean {
+    for (;;) {
+      this.stopped = false;
+      step(this.view, o);
+      if (o.state === OS.Ended) return false;
+      if (this.stopped) return true;
+    }
+  }
+
+  /** In the holding view: a `consume` over a closed, drained channel ends (not an action); a take stops. */
+  private holdReceive(o: Orch, ins: Ins): void {
+    if (ins.op === Op.ConsumeNext && consumeEnds(this.e.channels[ins.channel]!)) o.pc = ins.target;
+    else this.stopped = true;
+  }
+
+  private awaitsPartner(o: Orch): boolean {
+    return (o.stallReason === R_EMPTY || o.stallReason === R_FULL) && this.e.channels[o.blockObject]!.capacity === 0;
+  }
+
+  /** What the blocked orchestrator `o` waits on, for the replay error. */
+  private waiting(o: Orch): string {
+    const e = this.e;
+    const reason = o.stallReason;
+    if (reason === R_EMPTY || reason === R_FULL) {
+      const c = e.channels[o.blockObject]!;
+      if (c.capacity === 0) return `it waits for a partner on rendezvous channel \`${c.name}\``;
+      return reason === R_FULL ? `it waits to send on channel \`${c.name}\` (full: ${c.fill} of ${c.capacity})` : `it waits to receive on channel \`${c.name}\` (empty)`;
+    }
+    if (reason === R_WINDOW) {
+      const w = e.machine.window;
+      return o.permanent
+        ? `its scope already holds ${o.heldCount} tasks, window − 1 for a window of ${w}`
+        : `it waits for a window place (${e.graph.inFlight} of ${w} in use, ${e.orchs.reduce((n, x) => n + x.heldCount, 0)} held by open scopes)`;
+    }
+    return reason >= 0 ? `it stalls on ${STALL_REASONS[reason]}` : "it cannot move";
+  }
+}
+
+/** Whether a receive from `c` finds it closed with nothing left to take (channels.ts's receive, exactly). */
+function consumeEnds(c: Channel): boolean {
+  return c.closed && c.unclaimed === 0 && !(c.capacity === 0 && c.senders.length > 0);
+}
+
+/**
+ * The engine as `step` sees it while holding an orchestrator: control instructions run for real;
+ * each action (submit, load, send, receive, close) stops instead — so an orchestrator can be run
+ * up to its next action without performing it, with no test on the default path.
+ */
+function holdingView(e: Engine, stop: () => void, receive: (o: Orch, ins: Ins) => void): Engine {
+  const submit: Pick<Submitter, "call" | "closeGroup"> = { call: stop, closeGroup: (o, d) => e.submit.closeGroup(o, d) };
+  const chan: Pick<ChannelOps, "send" | "receive" | "close"> = { send: stop, receive, close: stop };
+  const view: Pick<Engine, "machine" | "eval" | "nextForExec" | "load" | "end" | "endScope" | "submit" | "chan"> = {
+    machine: e.machine,
+    eval: e.eval,
+    get nextForExec() {
+      return e.nextForExec;
+    },
+    set nextForExec(v: number) {
+      e.nextForExec = v;
+    },
+    load: stop,
+    end: (o) => e.end(o),
+    endScope: (o) => e.endScope(o),
+    submit: submit as Submitter,
+    chan: chan as ChannelOps,
+  };
+  return view as Engine;
 }

@@ -51,7 +51,9 @@ export type TensorData = ArrayLike<number> | ArrayLike<bigint>;
 export type Interleave =
   | { readonly kind: "default" }
   | { readonly kind: "random"; readonly seed: number }
-  | { readonly kind: "replay"; readonly steps: readonly number[] };
+  | { readonly kind: "replay"; readonly steps: readonly number[] }
+  /** One entry per action (submission, send, take, close, load): a deadlock witness to replay. */
+  | { readonly kind: "order"; readonly steps: readonly number[] };
 
 export interface SimOptions {
   /** Launch-time symbol values by name (or qualified name, or stable id). */
@@ -215,7 +217,8 @@ export interface RunResult {
   readonly trace?: TraceJson;
   /**
    * The orchestrator chosen at each choice point (see interleave.ts); replay it with
-   * {kind: "replay"}. Empty for a default run (every choice was the default one).
+   * {kind: "replay"}. Empty for a default run (every choice was the default one) and for an
+   * `order` run (replay that with the same order).
    */
   readonly interleaving: readonly number[];
 }
