@@ -8,6 +8,7 @@ import type { Engine } from "./engine.js";
 import { TS } from "./graph.js";
 import { OS, type Orch } from "./orchestrator.js";
 import { STALL_REASONS, type BlockedEntry, type DeadlockReport, type DeadlockRule, type WaitsOn } from "./types.js";
+import { scopeCapacityText } from "../package/scope-rule.js";
 
 export function deadlockReport(e: Engine): DeadlockReport {
   const blocked = e.orchs.filter((o) => o.state !== OS.Ended);
@@ -48,7 +49,7 @@ function waitsOn(e: Engine, o: Orch): WaitsOn {
   switch (reason) {
     case "TASK_RING_FULL":
       return { resource: reason, detail: o.permanent
-        ? `its scope holds ${o.heldCount} tasks, window − 1 for a window of ${m.window}; they retire only when the scope ends`
+        ? `its scope holds ${o.heldCount} tasks, the most a window of ${m.window} allows one scope (${scopeCapacityText(m.backend)}); they retire only when the scope ends`
         : `${e.graph.inFlight} of ${m.window} window places in use` };
     case "TENSORMAP_POOL_FULL":
       return { resource: reason, detail: `needs ${o.need} entries; ${e.tm.live} of ${m.tensormap} in use` };
@@ -82,7 +83,7 @@ function classify(e: Engine, blocked: readonly Orch[], held: { tasks: number }):
   if (scoped) {
     return {
       rule: "scope-exceeds-window",
-      explanation: `${scoped.who} opened a scope (${scoped.scopeLoc ?? "?"}) that already holds ${scoped.heldCount} tasks = window − 1 (window ${m.window}); its next submission needs a window place that only the end of the scope would free`,
+      explanation: `${scoped.who} opened a scope (${scoped.scopeLoc ?? "?"}) that already holds ${scoped.heldCount} tasks, the most a window of ${m.window} allows one scope (${scopeCapacityText(m.backend)}); its next submission needs a window place that only the end of the scope would free`,
       suggestion: `make the window larger than the number of tasks the scope submits (now ${m.window}), or open smaller scopes, e.g. one per loop iteration`,
     };
   }

@@ -254,7 +254,7 @@ export class OrderReplay {
     if (reason === R_WINDOW) {
       const w = e.machine.window;
       return o.permanent
-        ? `its scope already holds ${o.heldCount} tasks, window − 1 for a window of ${w}`
+        ? `its scope already holds ${o.heldCount} tasks, the most a window of ${w} allows one scope`
         : `it waits for a window place (${e.graph.inFlight} of ${w} in use, ${e.orchs.reduce((n, x) => n + x.heldCount, 0)} held by open scopes)`;
     }
     return reason >= 0 ? `it stalls on ${STALL_REASONS[reason]}` : "it cannot move";

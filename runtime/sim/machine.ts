@@ -9,6 +9,7 @@
  * (or none), no window, scopes that hold nothing.
  */
 import type { Manifest } from "../package/types.js";
+import { scopeCapacity } from "../package/scope-rule.js";
 
 export const AIC = 0;
 export const AIV = 1;
@@ -40,6 +41,10 @@ export interface MachineModel {
   readonly readyEnforced: boolean;
   readonly startEnforced: boolean;
   readonly scopesEnforced: boolean;
+  /** The most tasks one scope may hold (scope-rule.ts); Infinity without a window. */
+  readonly scopeCapacity: number;
+  /** The target's back end, for messages that depend on it. */
+  readonly backend: string;
 }
 
 /** Target defaults for absent optional keys (language §3.11). */
@@ -86,6 +91,8 @@ export function machineModel(manifest: Manifest): MachineModel {
     readyEnforced: status(manifest, "ready") === "enforced",
     startEnforced: status(manifest, "start") === "enforced",
     scopesEnforced: status(manifest, "scopes") === "enforced",
+    scopeCapacity: status(manifest, "window") === "enforced" ? scopeCapacity(manifest.target.backend, sched.window.size) : Infinity,
+    backend: manifest.target.backend,
   };
 }
 

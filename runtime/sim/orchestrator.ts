@@ -71,7 +71,7 @@ export class Orch {
   blockLoc: string | null = null;
   /** Channel index, scheduler index, or tensor index of what it waits on. */
   blockObject = -1;
-  /** A stall no release can end (a scope holding window − 1 tasks, a need above a pool's bound). */
+  /** A stall no release can end (a scope holding as many tasks as it may, a need above a pool's bound). */
   permanent = false;
   /** The pool that woke it (FIFO grant), until it retries. */
   grantedBy: import("./pools.js").Pool | null = null;

@@ -3,7 +3,7 @@
  * "multi-ring" flow control): a submission that finds a pool short stalls its orchestrator, which
  * queues on that pool; when the pool gets room it is granted to the first waiter (earliest stall,
  * ties by orchestrator number), one waiter at a time, so a release never wakes a crowd. A need no
- * release can meet (a scope holding window − 1 tasks, a single task needing more than the whole
+ * release can meet (a scope holding as many tasks as it may, a single task needing more than the whole
  * pool) is *stuck*: it waits for nothing and shows up as a deadlock.
  */
 import type { MachineModel } from "./machine.js";

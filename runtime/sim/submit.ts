@@ -137,8 +137,9 @@ export class Submitter {
     const m = e.machine;
     const pools = e.pools;
     const loc = site.loc;
-    // The scope rule: a scope may hold at most window − 1 tasks (language §4.6).
-    if (o.scopeDepth > 0 && o.heldCount >= m.window - 1) {
+    // The scope rule (language §4.6, runtime/package/scope-rule.ts): a scope full to its capacity
+    // can never submit again, since only its own end would free a place.
+    if (o.scopeDepth > 0 && o.heldCount >= m.scopeCapacity) {
       pools.stall(o, pools.window, 1, loc, true);
       return false;
     }

@@ -367,7 +367,7 @@ function checkStalls(c: Ctx): void {
       case "TASK_RING_FULL": {
         const inUse = log.tasks.filter((t) => t.submitAt <= s.from && (t.retire < 0 || t.retire >= s.from)).length;
         const held = log.tasks.filter((t) => t.orch === s.orch && t.scoped && t.submitAt <= s.from && (t.scopeEnd < 0 || t.scopeEnd > s.from)).length;
-        if (inUse < m.window && held < m.window - 1) v.add(`${who} stalled on TASK_RING_FULL at ${s.from} with ${inUse} of ${m.window} places in use and ${held} held by its scope`);
+        if (inUse < m.window && held < m.scopeCapacity) v.add(`${who} stalled on TASK_RING_FULL at ${s.from} with ${inUse} of ${m.window} places in use and ${held} held by its scope`);
         break;
       }
       case "HEAP_ARENA_FULL": {

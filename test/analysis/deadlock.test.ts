@@ -180,21 +180,21 @@ describe("channel cycle and starvation", () => {
 });
 
 describe("scopes and the window", () => {
-  it("a scope of 8 tasks under window 4: holds 3, the 4th waits; smallest window 9", () => {
+  it("a scope of 8 tasks under window 4 on a2a3sim: holds 4, the 5th waits; smallest window 8", () => {
     const text = `${H}tensor X: f32[8, 16] in\ntensor Y: f32[8, 16] out\nkernel copy(src: in f32[16], dst: out f32[16]) on aiv cycles 100\naxis tiles = dense(8)\nworkload w { scope { parallel t in tiles { copy(X[t], Y[t]) } } }\nschedule w on a2a3sim { window 4 }\n`;
     const v = deadlock(verdictOf(text));
     expect(v.rule).toBe("scope-exceeds-window");
     expect(blockedSet(v)).toEqual(["workload w: window scope-limit"]);
-    expect(v.window).toEqual({ size: 4, held: 3 });
-    expect(v.witness).toEqual([0, 0, 0]);
-    expect(v.fix?.edits[0]?.newText).toBe("9");
-    expect(verdictOf(text.replace("window 4", "window 8")).kind).toBe("deadlock");
+    expect(v.window).toEqual({ size: 4, held: 4 });
+    expect(v.witness).toEqual([0, 0, 0, 0]);
+    expect(v.fix?.edits[0]?.newText).toBe("8");
+    expect(verdictOf(text.replace("window 4", "window 7")).kind).toBe("deadlock");
     const r = runtimeReplay(text, v.witness);
     expect(r.deadlock?.rule).toBe("scope-exceeds-window");
     expect(simulate(packageOf(applyFix(text, v.fix!))).status).toBe("finished");
   });
 
-  it("on pto-tmr the smallest window is a power of two", () => {
+  it("on pto-tmr a scope may hold window − 1 and the window is a power of two: 8 tasks need 16", () => {
     const text = `${H}tensor X: f32[8, 16] in\ntensor Y: f32[8, 16] out\nkernel copy(src: in f32[16], dst: out f32[16]) on aiv cycles 100\naxis tiles = dense(8)\nworkload w { scope { parallel t in tiles { copy(X[t], Y[t]) } } }\nschedule w on a2a3 { window 4 }\n`;
     expect(deadlock(verdictOf(text)).fix?.edits[0]?.newText).toBe("16");
   });
@@ -202,7 +202,7 @@ describe("scopes and the window", () => {
   it("offers the scope split: one scope per iteration of the outer binding", () => {
     const text = `${H}tensor X: f32[4, 4, 16] in\ntensor Y: f32[4, 4, 16] out\nkernel copy(src: in f32[16], dst: out f32[16]) on aiv cycles 100\naxis a = dense(4)\naxis b = dense(4)\nworkload w { scope { parallel i in a, j in b { copy(X[i, j], Y[i, j]) } } }\nschedule w on a2a3sim { window 8 }\n`;
     const d = checkText(text).diagnostics.find((x) => x.code === "WSP0904")!;
-    expect(d.fixes.map((f) => f.edits[0]!.newText)).toEqual(["17", "parallel i in a { scope { parallel j in b { copy(X[i, j], Y[i, j]) } } }"]);
+    expect(d.fixes.map((f) => f.edits[0]!.newText)).toEqual(["16", "parallel i in a { scope { parallel j in b { copy(X[i, j], Y[i, j]) } } }"]);
     expect(deadlockCodes(checkText(applyFix(text, d.fixes[1]!)).diagnostics)).toEqual([]);
   });
 
@@ -239,16 +239,16 @@ describe("scopes and the window", () => {
 
 describe("dynamic sizes and data", () => {
   it("says which launch-time values deadlock", () => {
-    // The scope holds `batch` tasks; window 8 allows 7.
+    // The scope holds `batch` tasks; window 8 allows 8 on a2a3sim.
     const text = `${H}symbol batch: u64\ntensor X: f32[batch, 16] in\ntensor Y: f32[batch, 16] out\nkernel copy(src: in f32[16], dst: out f32[16]) on aiv cycles 100\naxis b = dyn(batch)\nworkload w { scope { parallel i in b { copy(X[i], Y[i]) } } }\nschedule w on a2a3sim { window 8 }\n`;
     const v = verdictOf(text);
     expect(v.kind).toBe("inconclusive");
     if (v.kind !== "inconclusive") return;
-    expect(v.dependsOn?.deadlocksFor[0]).toBe(8);
-    expect(v.dependsOn?.deadlocksFor).toHaveLength(64 - 8 + 1);
+    expect(v.dependsOn?.deadlocksFor[0]).toBe(9);
+    expect(v.dependsOn?.deadlocksFor).toHaveLength(64 - 9 + 1);
     const d = deadlockCodes(checkText(text).diagnostics);
     expect(d.map((x) => [x.code, x.severity])).toEqual([["WSP0906", "warning"]]);
-    expect(d[0]!.message).toContain("deadlocks when `batch` ≥ 8");
+    expect(d[0]!.message).toContain("deadlocks when `batch` ≥ 9");
   });
 
   it("reports a deadlock that only some device data reaches as a hint, never an error", () => {
@@ -307,8 +307,8 @@ describe("the examples", () => {
   it.each([
     ["deadlock_ring.wsp", "WSP0901", "recv v from pong", "send ping(i); recv v from pong; step(S[i])"],
     ["deadlock_capacity.wsp", "WSP0902", "tiles", "3"],
-    // 64 tasks in one scope: a scope may hold window − 1, so the least window is 65.
-    ["deadlock_scope.wsp", "WSP0904", "scope", "65"],
+    // 64 tasks in one scope: on a2a3sim a scope may hold the whole window, so the least window is 64.
+    ["deadlock_scope.wsp", "WSP0904", "scope", "64"],
   ])("%s: exactly one deadlock error (%s) with the right fix", (f, code, range, fix) => {
     const ds = check(f).diagnostics.filter((d) => d.severity === "error");
     expect(ds.map((d) => d.code)).toEqual([code]);

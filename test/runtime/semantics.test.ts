@@ -130,10 +130,11 @@ describe("window and scopes", () => {
 
   test("a scope larger than the window deadlocks, with the scope reason", () => {
     /*
-     * window 4: a scope may hold window − 1 = 3 tasks. Tasks 0–2 are submitted at 0, 10, 20 and
-     * run [15, 115], [25, 125], [120, 220] (the third waits for a core). The fourth submission
-     * (at 30) can never get a place: the scope's tasks retire only when it ends. The last event is
-     * task 2's finish at 220.
+     * window 4 on a sim target: a scope may hold the whole window, 4 tasks. Tasks 0–3 are
+     * submitted at 0, 10, 20, 30 and run [15, 115], [25, 125], [120, 220], [130, 230] (the third
+     * and fourth wait for a core: task 2 is issued at 115, task 3 at 125). The fifth submission
+     * (at 40) can never get a place: the scope's tasks retire only when it ends. The last event is
+     * task 3's finish at 230.
      */
     const text = program(`${BASE}\ntensor E: f32[8, 8] out\naxis eight = dense(8)\n`, "workload w { scope { parallel i in eight { p(A[0], E[i]) } } }", "window 4");
     const r = run(text);
@@ -141,17 +142,17 @@ describe("window and scopes", () => {
     expect(exitCode(r)).toBe(3);
     const d = r.deadlock!;
     expect(d.rule).toBe("scope-exceeds-window");
-    expect(d.at_cycles).toBe(220);
-    expect(d.window).toEqual({ size: 4, in_use: 3, high_water: 3, scope_held: 3 });
-    expect(d.scope).toEqual({ depth: 1, held_tasks: 3, blocks_retirement: true });
+    expect(d.at_cycles).toBe(230);
+    expect(d.window).toEqual({ size: 4, in_use: 4, high_water: 4, scope_held: 4 });
+    expect(d.scope).toEqual({ depth: 1, held_tasks: 4, blocks_retirement: true });
     expect(d.blocked).toHaveLength(1);
-    expect(d.blocked[0]).toMatchObject({ who: "workload w", since: 30, scope_depth: 1, scope_held_tasks: 3 });
+    expect(d.blocked[0]).toMatchObject({ who: "workload w", since: 40, scope_depth: 1, scope_held_tasks: 4 });
     expect(d.blocked[0]!.waitsOn).toMatchObject({ resource: "TASK_RING_FULL" });
     expect(d.blocked[0]!.loc).toMatch(/main\.wsp:\d+:\d+$/);
     expect(d.suggestion).toContain("window");
   });
 
-  test("scopes no larger than window − 1 run to the end", () => {
+  test("scopes within what one scope may hold run to the end", () => {
     const text = program(`${BASE}\ntensor E: f32[4, 2, 8] out\n`, "workload w { parallel i in four { scope { p(A[0], E[i, 0]); q(A[1], E[i, 1]) } } }", "window 3");
     const r = run(text);
     expect(r.status).toBe("finished");

@@ -39,7 +39,7 @@ export function blockedList(model: Model, m: Machine, s: State): Blocked[] {
 }
 
 function waitOf(model: Model, m: Machine, s: State, o: number, ins: Ins): BlockedOn {
-  if (ins.op === Op.Call) return { window: s.depth[o]! > 0 && s.held[o]! >= m.window - 1 ? "scope-limit" : "full" };
+  if (ins.op === Op.Call) return { window: s.depth[o]! > 0 && s.held[o]! >= m.scopeCapacity ? "scope-limit" : "full" };
   const c = model.channels[ins.ch];
   return { channel: c?.name ?? "?", state: ins.op === Op.Send ? "full" : "empty" };
 }
@@ -54,7 +54,7 @@ export function waitText(model: Model, s: State, who: string, w: BlockedOn, o: n
       : `\`${who}\` waits here to receive from \`${w.channel}\`: empty (${s.fill[i]} of ${c.capacity}${s.closed[i] ? ", closed" : ", not closed"})`;
   }
   return w.window === "scope-limit"
-    ? `\`${who}\` waits here to submit a task: its scope already holds ${s.held[o]} tasks, the most a window of ${model.window} allows (window − 1)`
+    ? `\`${who}\` waits here to submit a task: its scope already holds ${s.held[o]} tasks, the most a window of ${model.window} allows one scope (${model.scopeCapacityText})`
     : `\`${who}\` waits here for a window place: ${s.totalHeld} of ${model.window} places are held by open scopes`;
 }
 
@@ -153,7 +153,7 @@ export function traceOf(model: Model, rec: Recorder, blocked: readonly Blocked[]
 
 export function blockedShort(w: BlockedOn): string {
   if ("channel" in w) return w.state === "full" ? `\`${w.channel}\` is full` : `\`${w.channel}\` is empty`;
-  return w.window === "scope-limit" ? "its scope holds window − 1 tasks" : "the window is full of scope-held tasks";
+  return w.window === "scope-limit" ? "its scope holds as many tasks as one scope may" : "the window is full of scope-held tasks";
 }
 
 export type { RelatedInfo };

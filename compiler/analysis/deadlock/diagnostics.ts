@@ -83,7 +83,7 @@ function summary(model: Model, v: Extract<DeadlockVerdict, { kind: "deadlock" }>
     }
     case "scope-exceeds-window": {
       const b = blocked.find((x) => "window" in x.waitsOn && x.waitsOn.window === "scope-limit")!;
-      return `a scope of \`${b.who}\` submits at least as many tasks as the window holds (${model.window}): a scope may hold at most window − 1, and its next task needs a place only the end of the scope would free — ${waits}`;
+      return `a scope of \`${b.who}\` submits more tasks than one scope may hold under a window of ${model.window} (${model.scopeCapacityText}), and its next task needs a place only the end of the scope would free — ${waits}`;
     }
     case "scope-blocks-window":
       return `open scopes hold the whole window (${v.window.held} of ${model.window}) while the processes that would end them wait — ${waits}`;

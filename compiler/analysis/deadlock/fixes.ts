@@ -14,7 +14,7 @@ import type { CheckResult } from "../../program.js";
 import type { AnalysisUnit } from "../index.js";
 import type { Blocked } from "./classify.js";
 import type { State } from "./machine.js";
-import { buildModel, Op, type Model } from "./model.js";
+import { buildModel, Op, withWindow, type Model } from "./model.js";
 import { provedFree } from "./search.js";
 import type { DeadlockKind } from "./verdict.js";
 
@@ -115,10 +115,10 @@ function windowFix(input: FixInput): Fix | undefined {
   if (pow2) {
     // The task ring is a power of two there: search the exponents.
     const e0 = Math.floor(Math.log2(model.window));
-    const e = least(e0, Math.floor(Math.log2(max)), (k) => provedFree({ ...model, window: 2 ** k }, budget));
+    const e = least(e0, Math.floor(Math.log2(max)), (k) => provedFree(withWindow(model, 2 ** k), budget));
     w = e === undefined ? undefined : 2 ** e;
   } else {
-    w = least(model.window, max, (v) => provedFree({ ...model, window: v }, budget));
+    w = least(model.window, max, (v) => provedFree(withWindow(model, v), budget));
   }
   if (w === undefined) return undefined;
   const file = input.unit.scheduleFile ?? model.file;
@@ -228,7 +228,7 @@ function reorderFix(input: FixInput): Fix | undefined {
         order.splice(j, 1);
         order.splice(index, 0, j);
         const changed = buildModel(result, unit, input.symbolValues, { order: new Map([[block, order]]) });
-        if (provedFree({ ...changed, window: model.window, channels: changed.channels.map((c, i) => ({ ...c, capacity: model.channels[i]!.capacity })) }, budget)) {
+        if (provedFree({ ...withWindow(changed, model.window), channels: changed.channels.map((c, i) => ({ ...c, capacity: model.channels[i]!.capacity })) }, budget)) {
           const prev = block.statements[j - 1]!;
           const sep = text.slice(prev.end, s.start);
           const newText = `${text.slice(s.start, s.end)}${sep}${text.slice(r.start, prev.end)}`;

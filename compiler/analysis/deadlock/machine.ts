@@ -5,8 +5,8 @@
  * a window place, and in the long run only tasks held by open scopes keep one (every other task
  * finishes and retires eventually: its dependencies are earlier tasks, and a process waits for its
  * own kernel), so a submission can proceed iff the scope-held tasks of all orchestrators leave a
- * place, and a submission inside a scope that already holds `window − 1` tasks never can (the
- * scope rule). A send needs room (depth 0: a waiting receiver), a receive a token; `consume`
+ * place, and a submission inside a scope that already holds as many tasks as one scope may (the
+ * scope rule, runtime/package/scope-rule.ts) never can. A send needs room (depth 0: a waiting receiver), a receive a token; `consume`
  * ends when its channel is closed and empty; a channel closes when all its senders have ended.
  *
  * Reduction: an action no other orchestrator can disable or conflict with is *safe* and runs at
@@ -164,9 +164,11 @@ export class Machine {
   steps = 0;
   recorder: Recorder | null = null;
   readonly window: number;
+  readonly scopeCapacity: number;
 
   constructor(readonly model: Model) {
     this.window = model.window;
+    this.scopeCapacity = model.scopeCapacity;
     let loops = 0;
     let vars = 0;
     this.loopBase = [];
@@ -408,7 +410,7 @@ export class Machine {
     switch (x.op) {
       case Op.Call: {
         const scoped = s.depth[o]! > 0;
-        if (scoped && s.held[o]! >= this.window - 1) return false;
+        if (scoped && s.held[o]! >= this.scopeCapacity) return false;
         if (s.totalHeld >= this.window) return false;
         this.record(s, o);
         if (scoped) {
@@ -581,7 +583,7 @@ export class Machine {
 
   private enabled(s: State, o: number, x: Ins): boolean {
     switch (x.op) {
-      case Op.Call: return (s.depth[o] === 0 || s.held[o]! < this.window - 1) && s.totalHeld < this.window;
+      case Op.Call: return (s.depth[o] === 0 || s.held[o]! < this.scopeCapacity) && s.totalHeld < this.window;
       case Op.Send: return s.closed[x.ch] === 1 || s.fill[x.ch]! < this.model.channels[x.ch]!.capacity;
       case Op.Recv: case Op.Consume: return s.fill[x.ch]! > 0 || s.closed[x.ch] === 1;
       default: return true;

@@ -19,6 +19,7 @@ import type { Code } from "../../package/bytecode.js";
 import { lowerBody, type Numbering, type PlanStmt } from "../../package/plan.js";
 import type { CheckResult } from "../../program.js";
 import type { AnalysisUnit } from "../index.js";
+import { scopeCapacity, scopeCapacityText } from "../../../runtime/package/scope-rule.js";
 
 export const enum Op { LoopInit, LoopNext, When, Call, ScopeBegin, ScopeEnd, Send, Recv, Consume, Close, Load, Jump, End }
 
@@ -94,6 +95,12 @@ export interface Model {
   readonly channels: readonly ChannelInfo[];
   /** Infinity when the target does not enforce a window. */
   readonly window: number;
+  /** The most tasks one scope may hold (runtime/package/scope-rule.ts); Infinity without a window. */
+  readonly scopeCapacity: number;
+  /** The rule in words, for messages. */
+  readonly scopeCapacityText: string;
+  /** The target's back end, which the scope rule depends on. */
+  readonly backend: string;
   readonly scopesEnforced: boolean;
   /** Symbols by the numbering the expressions use. */
   readonly symbols: readonly DeclSymbol[];
@@ -155,17 +162,26 @@ export function buildModel(result: CheckResult, unit: AnalysisUnit, symbolValues
     };
   });
   const caps = CAPABILITIES[unit.backend];
+  const window = rewrites.window ?? (caps.window.status === "enforced" ? scheduleWindow(result, unit) : Infinity);
   return {
     subject: unit.subject.name,
     bodies,
     orchs,
     channels,
-    window: rewrites.window ?? (caps.window.status === "enforced" ? scheduleWindow(result, unit) : Infinity),
+    window,
+    scopeCapacity: window === Infinity ? Infinity : scopeCapacity(unit.backend, window),
+    scopeCapacityText: scopeCapacityText(unit.backend),
+    backend: unit.backend,
     scopesEnforced: caps.scopes.status === "enforced",
     symbols: numbering.symbolList,
     symbolValues,
     file,
   };
+}
+
+/** The model under another window; the scope capacity follows it. */
+export function withWindow(model: Model, window: number): Model {
+  return { ...model, window, scopeCapacity: Number.isFinite(window) ? scopeCapacity(model.backend, window) : Infinity };
 }
 
 /** The unit's window: its schedule's, else the target's `max_window`, else the default 16384. */
