@@ -22,7 +22,7 @@ import type { FastCtx } from "./fastcode.js";
 import { TS, Graph } from "./graph.js";
 import { TimeHeap } from "./heap.js";
 import { Chooser, OrderReplay } from "./interleave.js";
-import { ExecutionLog, type TaskRecord } from "./log.js";
+import { ExecutionLog, type SegmentKind, type TaskRecord } from "./log.js";
 import { machineModel, type MachineModel } from "./machine.js";
 import { OS, Orch, maxForDepth, step } from "./orchestrator.js";
 import { Pools, R_EMPTY, R_FULL, R_LOAD } from "./pools.js";
@@ -536,7 +536,7 @@ export class Engine implements SchedulerHost {
     return this.log!.tasks[this.graph.logId[s]!]!;
   }
 
-  segment(o: Orch, kind: "submit" | "kernel" | "stall", from: number, to: number, ref: number): void {
+  segment(o: Orch, kind: SegmentKind, from: number, to: number, ref: number): void {
     if (this.log && to > from) this.log.segments.push({ orch: o.id, kind, from, to, ref });
   }
 

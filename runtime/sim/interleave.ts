@@ -139,6 +139,8 @@ export class OrderReplay {
   private actionPc = -1;
   /** Orchestrators held before their next action (out of the engine's queue meanwhile). */
   private readonly held: Orch[] = [];
+  /** The cycle each held orchestrator was held at (its `hold` segment starts there). */
+  private readonly heldSince = new Map<Orch, number>();
   private readonly view: Engine;
   /** Set by the holding view when `step` reaches an action. */
   private stopped = false;
@@ -170,7 +172,7 @@ export class OrderReplay {
       return;
     }
     if (!named) {
-      this.held.push(o);
+      this.hold(o);
       return;
     }
     this.actionPc = o.pc;
@@ -185,10 +187,7 @@ export class OrderReplay {
     for (let i = this.held.length - 1; i >= 0; i--) {
       const o = this.held[i]!;
       const ins = o.body.code[o.pc]!;
-      if (ins.op === Op.ConsumeNext && consumeEnds(channels[ins.channel]!)) {
-        this.held.splice(i, 1);
-        this.e.wake(o, this.e.now);
-      }
+      if (ins.op === Op.ConsumeNext && consumeEnds(channels[ins.channel]!)) this.unhold(i);
     }
   }
 
@@ -201,7 +200,20 @@ export class OrderReplay {
 
   /** The order is used up: the held orchestrators go on in the default order. */
   release(): void {
-    for (const o of this.held.splice(0)) this.e.wake(o, this.e.now);
+    while (this.held.length > 0) this.unhold(this.held.length - 1);
+  }
+
+  private hold(o: Orch): void {
+    this.held.push(o);
+    this.heldSince.set(o, this.e.now);
+  }
+
+  /** Lets the `k`-th held orchestrator go at the current cycle; the log records how long it was held. */
+  private unhold(k: number): void {
+    const o = this.held.splice(k, 1)[0]!;
+    this.e.segment(o, "hold", this.heldSince.get(o)!, this.e.now, -1);
+    this.heldSince.delete(o);
+    this.e.wake(o, this.e.now);
   }
 
   /** The named action happened (or, for a rendezvous, is offered): the next entry's orchestrator may go. */
@@ -216,10 +228,7 @@ export class OrderReplay {
     const o = this.e.orchs[this.steps[this.next]!]!;
     if (o.state === OS.Ended) throw new SimError(`order step ${this.next} names orchestrator ${o.id} (${o.who}), which has no action left: it ended`, null, o.who);
     const k = this.held.indexOf(o);
-    if (k >= 0) {
-      this.held.splice(k, 1);
-      this.e.wake(o, this.e.now);
-    }
+    if (k >= 0) this.unhold(k);
   }
 
   /** Runs `o` up to its next action without performing it; false if it ended instead. */

@@ -80,15 +80,20 @@ export interface StallRecord {
   readonly loc: string | null;
 }
 
-/** A stretch of an orchestrator's clock: submit cost, waiting for its own kernel, or a stall. */
+/**
+ * A stretch of an orchestrator's clock: submit cost, waiting for its own kernel, a stall, or being
+ * held by an `order` interleaving (interleave.ts) before its next action.
+ */
 export interface Segment {
   readonly orch: number;
-  readonly kind: "submit" | "kernel" | "stall";
+  readonly kind: SegmentKind;
   readonly from: number;
   readonly to: number;
-  /** The task (log index) for submit and kernel segments, the stall record index for stalls. */
+  /** The task (log index) for submit and kernel segments, the stall record index for stalls, −1 for holds. */
   readonly ref: number;
 }
+
+export type SegmentKind = "submit" | "kernel" | "stall" | "hold";
 
 /** A pool's use after a change, as the engine counted it (tensormap and deplist). */
 export interface LedgerEntry {

@@ -68,6 +68,9 @@ export function buildTrace(pkg: SimPackage, e: Engine, stats: Stats): TraceJson 
       const r = log.stalls[s.ref]!;
       name = r.reason;
       args = { loc: r.loc, used: r.used, need: r.need, capacity: Number.isFinite(r.capacity) ? r.capacity : null };
+    } else if (s.kind === "hold") {
+      name = "held by the order";
+      args = {};
     } else {
       const t = log.tasks[s.ref];
       const kernel = t ? sites[t.site]!.kernelName : "?";
