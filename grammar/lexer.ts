@@ -274,14 +274,18 @@ export const ALL_TOKENS: readonly TokenType[] = [
   InvalidCharacters,
 ];
 
+let builtLexer: Lexer | undefined;
+
 /**
- * Built once. `ensureOptimizations` makes construction throw if any pattern would defeat the
- * first-character dispatch table; offsets are all the tree needs (LineMap gives lines).
+ * Built once, on first use: files without problems never need it (grammar/fast-path.ts), and
+ * building it is a good part of a CLI run's start-up. `ensureOptimizations` makes construction
+ * throw if any pattern would defeat the first-character dispatch table; offsets are all the
+ * tree needs (LineMap gives lines).
  */
-export const wspLexer = new Lexer(ALL_TOKENS as TokenType[], {
-  positionTracking: "onlyOffset",
-  ensureOptimizations: true,
-});
+export function wspLexer(): Lexer {
+  builtLexer ??= new Lexer(ALL_TOKENS as TokenType[], { positionTracking: "onlyOffset", ensureOptimizations: true });
+  return builtLexer;
+}
 
 // ---------------------------------------------------------------------------------------------
 // lex()
@@ -300,7 +304,7 @@ export function lex(text: string): LexResult {
   // A leading BOM is replaced by a space of the same length, so every offset stays an offset
   // into the caller's text.
   const input = text.charCodeAt(0) === BOM ? " " + text.slice(1) : text;
-  const result = wspLexer.tokenize(input);
+  const result = wspLexer().tokenize(input);
   const problems: SyntaxProblem[] = [];
 
   for (const token of result.tokens) {

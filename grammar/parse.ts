@@ -4,6 +4,7 @@
  */
 import type { IToken } from "chevrotain";
 import type { Comment, SourceFileNode } from "./ast.js";
+import { parseWithoutProblems } from "./fast-path.js";
 import { lex, nestingCutoff } from "./lexer.js";
 import { LineMap } from "./line-map.js";
 import { renderParseErrors } from "./messages.js";
@@ -24,6 +25,16 @@ export interface ParseResult {
 export const MAX_NESTING = 256;
 
 export function parse(text: string): ParseResult {
+  // Most files have no syntax problem: they take the fast path (fast-path.ts), which gives
+  // the tree the full parser would; anything else, recovery and messages included, is the
+  // full parser's.
+  const fast = parseWithoutProblems(text, MAX_NESTING);
+  if (fast !== undefined) return { ast: fast.ast, comments: fast.comments, problems: [] };
+  return parseWithRecovery(text);
+}
+
+/** `parse` without the fast path: the chevrotain parser, for every input (tests compare the two). */
+export function parseWithRecovery(text: string): ParseResult {
   try {
     return parseUnguarded(text);
   } catch (error) {

@@ -32,6 +32,10 @@
  * Never guard a DSL call (CONSUME, SUBRULE, OR...) by `RECORDING_PHASE`: chevrotain records
  * the grammar by running the rules once, and a skipped call silently changes the grammar
  * (test/grammar/differential compares the recorded grammar with a frozen copy).
+ *
+ * Files without any problem never reach this parser: grammar/fast-path.ts reads them, building
+ * the same trees. A change to the grammar or to the nodes built here needs the same change
+ * there (test/grammar/fast-path.test.ts compares the two on the differential corpus).
  */
 import {
   EmbeddedActionsParser,
@@ -2844,11 +2848,17 @@ class WspParser extends EmbeddedActionsParser {
   }
 }
 
+let builtParser: WspParser | undefined;
+
 /**
  * The one parser instance: chevrotain's grammar analysis is costly, so it runs once per
- * process; `parseToAst` resets the input for each file.
+ * process, on first use (files without problems never need it: grammar/fast-path.ts);
+ * `parseToAst` resets the input for each file.
  */
-const parser = new WspParser(false);
+function sharedParser(): WspParser {
+  builtParser ??= new WspParser(false);
+  return builtParser;
+}
 
 /** Builds a parser with chevrotain's grammar validations on; throws if the grammar has a flaw. */
 export function checkGrammar(): void {
@@ -2863,6 +2873,7 @@ export interface TreeParse {
 }
 
 export function parseToAst(tokens: IToken[], text: string, comments: readonly A.Comment[]): TreeParse {
+  const parser = sharedParser();
   parser.input = tokens;
   parser.text = text;
   parser.comments = comments;
@@ -2899,5 +2910,5 @@ export function parseToAst(tokens: IToken[], text: string, comments: readonly A.
 
 /** The grammar as chevrotain recorded it, labels aside (tests compare it with a frozen copy). */
 export function serializedGrammar(): unknown {
-  return JSON.parse(JSON.stringify(parser.getSerializedGastProductions(), (key, value: unknown) => (key === "label" || key === "terminalLabel" ? undefined : value)));
+  return JSON.parse(JSON.stringify(sharedParser().getSerializedGastProductions(), (key, value: unknown) => (key === "label" || key === "terminalLabel" ? undefined : value)));
 }

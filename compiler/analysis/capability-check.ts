@@ -1,4 +1,4 @@
-import type { Span, Stmt } from "../../grammar/ast.js";
+import type { Arg, Block, Expr, Ident, Span, Stmt } from "../../grammar/ast.js";
 import { CAPABILITIES, FEATURES, type Capability, type Feature } from "../capabilities.js";
 import type { DeclSymbol, Semantics } from "../check/symbols.js";
 import type { Backend } from "../check/target-model.js";
@@ -62,26 +62,75 @@ export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Loca
 
 /**
  * One walk over the subject's references: a slot it reads but never `load`s is set by the host
- * between runs; a tensor it uses with a launch-time dimension makes it dynamic.
+ * between runs; a tensor it uses with a launch-time dimension makes it dynamic. The walk visits
+ * every identifier of the subject in source order (each node's fields in declaration order), so
+ * the first use found is the first written. Only names in expressions and viewed tensors can
+ * denote a slot or a tensor once a program checks without errors (the analyses and builds only
+ * run then), so only those are looked up: this walk runs once per unit over whole bodies.
+ * A `load`'s slot is a write, not a read: only its view is visited.
  */
 function noteReferences(sem: Semantics, unit: BuildUnit, loaded: ReadonlySet<string>, note: (f: Feature, at: Span, file?: string) => void): void {
-  const visit = (node: unknown): void => {
-    if (node === null || typeof node !== "object") return;
-    if (Array.isArray(node)) { node.forEach(visit); return; }
-    const r = sem.references.get(node as never);
-    if (r?.kind === "global" && (node as { start?: number }).start !== undefined) {
-      const d = r.symbol.decl;
-      if (d.kind === "Slot" && !loaded.has(r.symbol.name)) note("host-slots", node as Span);
-      if (d.kind === "Tensor" && sem.tensors.get(d)?.dims.some((x) => x?.kind === "symbolic")) note("dyn", node as Span);
-    }
-    if ((node as { kind?: string }).kind === "Load") {
-      // The loaded slot's own name is a write, not a read; its view is still visited.
-      visit((node as { view: unknown }).view);
-      return;
-    }
-    for (const key in node) if (key !== "start" && key !== "end") visit((node as Record<string, unknown>)[key]);
+  /** A name that may denote a slot or a tensor (in a program without errors, no other can). */
+  const ident = (id: Ident): void => {
+    const r = sem.references.get(id);
+    if (r?.kind !== "global") return;
+    const d = r.symbol.decl;
+    if (d.kind === "Slot" && !loaded.has(r.symbol.name)) note("host-slots", id);
+    if (d.kind === "Tensor" && sem.tensors.get(d)?.dims.some((x) => x?.kind === "symbolic")) note("dyn", id);
   };
-  visit(unit.subject.decl);
+  const args = (list: readonly Arg[]): void => {
+    for (const a of list) expr(a.value);
+  };
+  const expr = (e: Expr | undefined): void => {
+    if (e === undefined) return;
+    switch (e.kind) {
+      case "Int": case "Bool": case "Missing": case "TaskAttr": return;
+      case "Name": return ident(e.name);
+      case "View": ident(e.tensor); for (const i of e.indices) expr(i); return;
+      case "Unary": return expr(e.operand);
+      case "Binary": expr(e.left); return expr(e.right);
+      case "CallExpr": return args(e.args);
+      case "Paren": return expr(e.inner);
+      default: return unreachable(e);
+    }
+  };
+  const block = (b: Block): void => {
+    for (const s of b.statements) stmt(s);
+  };
+  const stmt = (s: Stmt): void => {
+    switch (s.kind) {
+      case "Parallel": case "For": for (const b of s.bindings) expr(b.row); return block(s.body);
+      case "Select": expr(s.binding.row); return block(s.body);
+      case "When":
+        for (const b of s.branches) { expr(b.condition); block(b.body); }
+        if (s.otherwise) block(s.otherwise);
+        return;
+      case "Load": ident(s.view.tensor); for (const i of s.view.indices) expr(i); return;
+      case "Call": return args(s.args);
+      case "Scope": return block(s.body);
+      case "Send": return expr(s.value);
+      case "Recv": case "Close": return;
+      case "Consume": return block(s.body);
+      default: return unreachable(s);
+    }
+  };
+  const subject = unit.subject.decl;
+  if (subject.kind === "Workload") block(subject.body);
+  else if (subject.kind === "Pipeline") {
+    for (const m of subject.members) {
+      if (m.kind === "Channel") {
+        expr(m.depth);
+        expr(m.latency);
+      } else {
+        expr(m.replicate);
+        block(m.body);
+      }
+    }
+  }
+}
+
+function unreachable(x: never): never {
+  throw new Error(`unexpected syntax node ${String((x as { kind?: unknown }).kind)}`);
 }
 
 function unitFile(unit: BuildUnit): string {

@@ -8,7 +8,7 @@ const kinds = (text: string) => lex(text).tokens.map((t) => `${t.tokenType.name}
 describe("lexer", () => {
   it("is built with first-character optimisation on", () => {
     // ensureOptimizations makes construction throw otherwise; this also checks the mode flag.
-    expect((wspLexer as unknown as { canModeBeOptimized: Record<string, boolean> }).canModeBeOptimized).toEqual({
+    expect((wspLexer() as unknown as { canModeBeOptimized: Record<string, boolean> }).canModeBeOptimized).toEqual({
       defaultMode: true,
     });
   });
