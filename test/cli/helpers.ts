@@ -7,7 +7,8 @@ import { onTestFinished } from "vitest";
 import type { CliIO } from "../../compiler/cli/run.js";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const MAIN = path.join(REPO, "dist/compiler/cli/main.js");
+/** The `wspc` bin as installed: the bundle `npm run build` makes (compiler/cli/bundle.mjs). */
+export const MAIN = path.join(REPO, "dist/bin/wspc.js");
 
 export interface Run {
   readonly status: number | null;

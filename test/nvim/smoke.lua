@@ -3,7 +3,7 @@
 -- Run headless from the repository root:
 --   timeout 60 nvim --headless -u NONE -i NONE -n -c 'luafile test/nvim/smoke.lua'
 -- (-i NONE -n: no shada or swap file left in the user's folders)
--- It starts the built server (dist/lsp/server.js) on examples/deadlock_ring.wsp, waits for the
+-- It starts the built server (dist/bin/wsp-lsp.js) on examples/deadlock_ring.wsp, waits for the
 -- deadlock diagnostic, hovers and goes to the definition of the kernel, applies the diagnostic's
 -- quick fix and waits for the diagnostic to go. Every expected position is found by reading the
 -- example, not copied from the server's output. Findings go to $WSP_NVIM_RESULT (default
@@ -13,7 +13,7 @@ local script = debug.getinfo(1, "S").source:sub(2)
 local REPO = vim.fn.fnamemodify(script, ":p:h:h:h")
 local RESULT = os.getenv("WSP_NVIM_RESULT") or (REPO .. "/test/artifacts/nvim-smoke.txt")
 local EXAMPLE = REPO .. "/examples/deadlock_ring.wsp"
-local SERVER = REPO .. "/dist/lsp/server.js"
+local SERVER = REPO .. "/dist/bin/wsp-lsp.js"
 local WAIT_MS = 20000 -- per step; the whole run is bounded by the caller's `timeout 60`
 
 local findings = {}
