@@ -10,6 +10,7 @@ import { createNodeHost } from "../dist/compiler/cli/node-host.js";
 import { buildUnits } from "../dist/compiler/units.js";
 import { buildPackage } from "../dist/compiler/package/build.js";
 import { formatSource } from "../dist/compiler/format.js";
+import { analysisStages } from "../dist/compiler/analysis/index.js";
 import { benchSimulator } from "../dist/runtime/sim/bench.js";
 import { largeProgram, taskProgram } from "./generate.mjs";
 
@@ -74,6 +75,31 @@ function frontEnd() {
   const tFmt = time(() => formatSource("bench/large.wsp", text));
   console.log(`  parse + format      ${tFmt.toFixed(1)} ms   (fmt's own work: ${(tFmt - tParse).toFixed(1)} ms)`);
   console.log(`  ratio check/parse   ${(tCheck / tParse).toFixed(2)}x   ratio fmt/parse ${(tFmt / tParse).toFixed(2)}x`);
+  analysesBreakdown(checkProgram(["bench/large.wsp"], host));
+}
+
+/**
+ * The analyses that `parse + check` includes (compiler/analysis/index.ts), one line each: median
+ * CPU ms over RUNS runs, each on a fresh copy of the checked program's `Semantics`, so nothing an
+ * earlier run shared (lowerings, memo tables: compiler/analysis/shared.ts) is reused.
+ */
+function analysesBreakdown(result) {
+  const samples = new Map();
+  for (let i = -1; i < RUNS; i++) {
+    const fresh = { ...result, semantics: { ...result.semantics } };
+    let total = 0;
+    for (const stage of analysisStages(fresh)) {
+      const c0 = process.cpuUsage();
+      stage.run();
+      const c = process.cpuUsage(c0);
+      const ms = (c.user + c.system) / 1000;
+      total += ms;
+      if (i >= 0) samples.set(stage.name, [...(samples.get(stage.name) ?? []), ms]);
+    }
+    if (i >= 0) samples.set("all analyses", [...(samples.get("all analyses") ?? []), total]);
+  }
+  console.log(`  analyses, cpu ms (median of ${RUNS}; included in parse + check; target: all < 40 ms)`);
+  for (const [name, ms] of samples) console.log(`    ${name.padEnd(24)} ${median(ms).toFixed(1).padStart(6)} ms`);
 }
 
 function builds() {

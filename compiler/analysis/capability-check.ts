@@ -149,6 +149,8 @@ export function capabilityReport(backend: Backend, features: ReadonlyMap<Feature
  * Directives left at their defaults are not reported (the user asked for nothing).
  */
 export function checkCapabilities(sem: Semantics, unit: BuildUnit, backend: Backend): Diagnostic[] {
+  // A target that enforces every feature has nothing to report: no need to find where they are used.
+  if (FEATURES.every((f) => CAPABILITIES[backend][f].status === "enforced")) return [];
   const out: Diagnostic[] = [];
   const features = unitFeatures(sem, unit);
   for (const [feature, at] of features) {

@@ -11,7 +11,8 @@ import type { CheckResult } from "../../program.js";
 import type { AnalysisUnit } from "../index.js";
 import { blockedList, kindOf, traceOf, type Blocked } from "./classify.js";
 import { computeFixes } from "./fixes.js";
-import { buildModel, Op, type Model } from "./model.js";
+import { sharedMemo } from "../shared.js";
+import { buildModel, modelShape, Op, type Model } from "./model.js";
 import { DEFAULT_BUDGET, replay, search, type Found, type SearchResult } from "./search.js";
 import type { DeadlockVerdict } from "./verdict.js";
 
@@ -49,7 +50,7 @@ export function analyzeUnit(result: CheckResult, unit: AnalysisUnit, options: An
   if (unit.subject.decl.kind === "Workload" && !hasScope(unit.subject.decl.body)) return { verdict: { kind: "free", exhaustive: true }, model: undefined, states: 0, silent: true };
   const model = buildModel(result, unit);
   if (neverBlocks(model)) return { verdict: { kind: "free", exhaustive: true }, model, states: 0 };
-  const r = search(model, budget);
+  const r = searchOnce(result, model, budget);
   if (r.definite) return deadlockAnalysis(result, unit, model, new Map(), r, r.definite, budget);
   if (r.possible) return conditional(result, unit, model, r, budget);
   return { verdict: { kind: "free", exhaustive: !r.exhausted }, model, states: r.states };
@@ -58,6 +59,22 @@ export function analyzeUnit(result: CheckResult, unit: AnalysisUnit, options: An
 function hasScope(block: Block): boolean {
   return block.statements.some((s) => s.kind === "Scope"
     || (s.kind === "When" ? s.branches.some((b) => hasScope(b.body)) || (s.otherwise !== undefined && hasScope(s.otherwise)) : "body" in s && hasScope(s.body)));
+}
+
+/**
+ * The search, once per model shape and budget in a program: units whose models differ only in
+ * names (the same pipeline under two schedules, generated code) have the same executions. The
+ * result holds orchestrator numbers, instruction indices and states, never a name.
+ */
+function searchOnce(result: CheckResult, model: Model, budget: number): SearchResult {
+  const memo = sharedMemo<string, SearchResult>(result, "deadlock-search");
+  const key = `${budget}#${modelShape(model)}`;
+  let r = memo.get(key);
+  if (!r) {
+    r = search(model, budget);
+    memo.set(key, r);
+  }
+  return r;
 }
 
 /** No channels, and the scopes of all orchestrators together can never fill the window. */
@@ -124,7 +141,7 @@ function conditional(result: CheckResult, unit: AnalysisUnit, model: Model, r: S
     const bad: number[] = [];
     for (let v = 0; v <= SYMBOL_SEARCH_LIMIT; v++) {
       const m = buildModel(result, unit, new Map([[k, BigInt(v)]]));
-      if (search(m, budget).definite) bad.push(v);
+      if (searchOnce(result, m, budget).definite) bad.push(v);
     }
     if (bad.length > 0) {
       return {

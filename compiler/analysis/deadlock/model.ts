@@ -16,9 +16,10 @@ import { Program } from "../../../runtime/bytecode.js";
 import { CAPABILITIES } from "../../capabilities.js";
 import type { DeclSymbol, Semantics } from "../../check/symbols.js";
 import type { Code } from "../../package/bytecode.js";
-import { lowerBody, type Numbering, type PlanStmt } from "../../package/plan.js";
+import type { PlanStmt } from "../../package/plan.js";
 import type { CheckResult } from "../../program.js";
 import type { AnalysisUnit } from "../index.js";
+import { loweredBody, unitNumbering } from "../shared.js";
 import { scopeCapacity, scopeCapacityText } from "../../../runtime/package/scope-rule.js";
 
 export const enum Op { LoopInit, LoopNext, When, Call, ScopeBegin, ScopeEnd, Send, Recv, Consume, Close, Load, Jump, End }
@@ -122,14 +123,13 @@ export interface Rewrites {
 
 export function buildModel(result: CheckResult, unit: AnalysisUnit, symbolValues: ReadonlyMap<number, bigint> = new Map(), rewrites: Rewrites = {}): Model {
   const sem = result.semantics;
-  const numbering = numberValues(result, unit);
+  const numbering = unitNumbering(result, unit);
   const file = unit.subject.module.file;
-  const lineMap = unit.subject.module.source.lineMap;
   const subject = unit.subject.decl;
   const processes: { name: string; block: Block; decl: ProcessDecl | null }[] = subject.kind === "Workload"
     ? [{ name: subject.name.text, block: subject.body, decl: null }]
     : (subject as PipelineDecl).members.flatMap((m) => (m.kind === "Process" ? [{ name: m.name.text, block: m.body, decl: m }] : []));
-  const plans = processes.map((p) => lowerBody(p.block, sem, numbering, file, lineMap));
+  const plans = processes.map((p) => loweredBody(result, unit, p.block));
   const channelDecls = subject.kind === "Pipeline" ? subject.members.flatMap((m) => (m.kind === "Channel" ? [m] : [])) : [];
   const relevance = tokenRelevance(plans.map((p) => p.body), channelDecls.length);
   const ctx: LowerCtx = { sem, symbols: numbering.symbolList, symbolValues, rewrites, relevance };
@@ -179,6 +179,24 @@ export function buildModel(result: CheckResult, unit: AnalysisUnit, symbolValues
   };
 }
 
+/**
+ * Everything of a model the search (machine.ts, search.ts) reads, as a string: two models with
+ * the same shape have the same executions. Names, statements and bindings are left out (only
+ * messages and fixes read them, from the unit's own model).
+ */
+export function modelShape(model: Model): string {
+  const expr = (e: Expr | null) => (e ? JSON.stringify(e.code) : "-");
+  const count = (c: Count | null) => (c === null ? "-" : "n" in c ? String(c.n) : `?${c.symbol ?? ""}`);
+  const bodies = model.bodies.map((b) => {
+    const code = b.code.map((x) => `${x.op} ${x.loop} ${x.var} ${count(x.count)} ${x.target} ${x.conds.map(expr).join("&")} ${x.targets.join(",")} ${x.ch} ${expr(x.value)}`);
+    return `${b.loops} ${b.vars} ${b.maxHeld} ${b.hasCalls}:${code.join(";")}`;
+  });
+  const orchs = model.orchs.map((o) => `${o.body} ${o.replica} ${o.sendsTo.join(",")}`);
+  const channels = model.channels.map((c) => `${c.capacity} ${c.senders.join(",")} ${c.receivers.join(",")} ${c.closers.join(",")} ${c.liveSenders} ${c.relevant}`);
+  const values = [...model.symbolValues].map(([k, v]) => `${k}=${v}`);
+  return `${model.window} ${model.scopeCapacity} ${model.scopesEnforced}|${values.join(",")}|${bodies.join("/")}|${orchs.join("/")}|${channels.join("/")}`;
+}
+
 /** The model under another window; the scope capacity follows it. */
 export function withWindow(model: Model, window: number): Model {
   return { ...model, window, scopeCapacity: Number.isFinite(window) ? scopeCapacity(model.backend, window) : Infinity };
@@ -196,37 +214,6 @@ export function scheduleWindow(result: CheckResult, unit: AnalysisUnit): number 
 }
 
 // ---------------------------------------------------------------------------------------------
-
-interface Numbered extends Numbering {
-  readonly symbolList: DeclSymbol[];
-}
-
-/** Slot and symbol numbering per checked program: every unit of a program shares it. */
-const VALUE_NUMBERING = new WeakMap<Semantics, { slots: Map<DeclSymbol, number>; symbols: Map<DeclSymbol, number>; symbolList: DeclSymbol[] }>();
-
-/** Slots and symbols numbered over the whole program (the model only needs them consistent). */
-function numberValues(result: CheckResult, unit: AnalysisUnit): Numbered {
-  let values = VALUE_NUMBERING.get(result.semantics);
-  if (!values) {
-    values = { slots: new Map(), symbols: new Map(), symbolList: [] };
-    for (const m of result.modules.values()) {
-      for (const s of m.decls.values()) {
-        if (s.decl.kind === "Slot") values.slots.set(s, values.slots.size);
-        if (s.decl.kind === "Symbol") {
-          values.symbols.set(s, values.symbols.size);
-          values.symbolList.push(s);
-        }
-      }
-    }
-    VALUE_NUMBERING.set(result.semantics, values);
-  }
-  const { slots, symbols, symbolList } = values;
-  const channels = new Map<string, number>();
-  if (unit.subject.decl.kind === "Pipeline") {
-    unit.subject.decl.members.filter((m) => m.kind === "Channel").forEach((c, i) => channels.set(c.name.text, i));
-  }
-  return { kernels: new Map(), tensors: new Map(), axes: new Map(), slots, symbols, channels, symbolList };
-}
 
 function channelUse(code: readonly Ins[], ch: number): { sends: boolean; receives: boolean; closes: boolean } {
   let sends = false, receives = false, closes = false;
@@ -289,7 +276,9 @@ function walkPlan(stmts: readonly PlanStmt[], f: (s: PlanStmt) => void): void {
 function effects(stmts: readonly PlanStmt[]): string {
   return stmts.map((s): string => {
     switch (s.op) {
-      case "parallel": case "for": return `L(${s.axes.join(",")}|${JSON.stringify(s.rows)}|${s.vars.join(",")}){${effects(s.body)}}`;
+      // Axes by count only, as when this model lowered without axis numbers (so verdicts are
+      // unchanged); loops over axes of different sizes therefore compare equal here.
+      case "parallel": case "for": return `L(${s.axes.length}|${JSON.stringify(s.rows)}|${s.vars.join(",")}){${effects(s.body)}}`;
       case "select": return `S(${s.axis}|${s.var}){${effects(s.body)}}`;
       case "when": return `W(${s.branches.map((b) => `${JSON.stringify(b.cond)}:{${effects(b.body)}}`).join(";")}|${s.else ? effects(s.else) : ""})`;
       case "load": return "D";

@@ -6,12 +6,12 @@ import { CAPABILITIES } from "../../capabilities.js";
 import type { DeclSymbol, ModuleInfo, Semantics } from "../../check/symbols.js";
 import type { Backend } from "../../check/target-model.js";
 import { makeDiagnostic, type Diagnostic, type Fix, type TextEdit } from "../../diagnostic.js";
-import { compileExpr, type Code } from "../../package/bytecode.js";
-import { codeEnv, lowerBody, type Numbering } from "../../package/plan.js";
+import { compileExpr } from "../../package/bytecode.js";
+import { codeEnv, type Numbering } from "../../package/plan.js";
 import type { CheckResult } from "../../program.js";
-import { reachableDeclarations } from "../../reachable.js";
 import type { BuildUnit } from "../../units.js";
-import { enumerateTasks, type Enumeration, type EnumerationBody, type TaskCount } from "./task-enumeration.js";
+import { loweredBody, sharedMemo, unitNumbering } from "../shared.js";
+import { enumerateTasks, type Enumeration, type EnumerationBody, type TaskCount, type TaskGroup } from "./task-enumeration.js";
 
 /**
  * The schedule's dispatch policy evaluated over the program's tasks, where their attributes are
@@ -45,16 +45,15 @@ export function lintDispatch(result: CheckResult, unit: LintUnit): Diagnostic[] 
   if (CAPABILITIES[unit.backend].dispatch.status !== "enforced") return [];
   const file = unit.scheduleFile ?? unit.subject.module.file;
   const ctx: Ctx = { sem, unit, d, file, schedulers, module: result.modules.get(file) };
-  const reachable = reachableDeclarations([unit.subject.decl, d.policy], sem);
-  const numbering = numberDeclarations(reachable, unit);
-  const model = policyModel(sem, d, policy.symbol, numbering);
+  const numbering = unitNumbering(result, unit);
+  const model = policyModel(result, d, policy.symbol, numbering);
   const others = [...model.reads].filter((n) => n !== "seq");
   if (model.reads.has("seq") && others.length > 0 && unit.subject.decl.kind === "Pipeline") return []; // seq order is the simulation's
   const seqOnly = model.reads.has("seq") && others.length === 0;
   const enumeration = enumerateTasks({
     sem,
-    axes: reachable.filter((s) => s.decl.kind === "Axis"),
-    bodies: bodies(unit, sem, numbering),
+    axes: numbering.axisList,
+    bodies: bodies(result, unit),
     needs: seqOnly ? new Set() : model.reads,
     perTask: model.reads.has("seq") && !seqOnly,
     budget: BUDGET,
@@ -114,42 +113,109 @@ interface PolicyModel {
   readonly readsLaunchValues: boolean;
   /** Parameters whose argument is a compile-time constant (the candidates for a fix). */
   readonly constantArgs: readonly number[];
+  /** For a policy of `task.seq` alone: its values from seq 0 on, by override. */
+  readonly seqValues: Map<string, (bigint | undefined)[]>;
 }
 
-function policyModel(sem: Semantics, d: DispatchDirective, policy: DeclSymbol, numbering: Numbering): PolicyModel {
+/**
+ * The policy as a directive calls it. The body and `let`s are compiled once per policy and
+ * program; the model, with its values over `seq`, once per policy and compiled arguments (units
+ * that call a policy alike share it: `hash(task.seq, 4)` in every schedule is evaluated once).
+ */
+function policyModel(result: CheckResult, d: DispatchDirective, policy: DeclSymbol, numbering: Numbering): PolicyModel {
+  const sem = result.semantics;
   const decl = policy.decl as PolicyDecl;
   const map = sem.argumentMaps.get(d.policy.args) ?? [];
   const argExprs = decl.params.map((_, i) => d.policy.args[map[i]!]!.value);
+  const argCodes = argExprs.map((e) => compileExpr(e, codeEnv(sem, numbering, () => undefined)));
+  const constantArgs = argExprs.flatMap((e, i) => (typeof sem.exprValues.get(e) === "bigint" ? [i] : []));
+  const models = sharedMemo<string, PolicyModel>(result, "dispatch-policy");
+  const body = policyBody(result, decl, numbering);
+  const key = `${body.id}#${JSON.stringify(argCodes)}#${constantArgs.join(",")}`;
+  let m = models.get(key);
+  if (!m) {
+    const reads = new Set(body.reads);
+    let readsLaunchValues = body.readsLaunchValues;
+    for (const code of argCodes) {
+      for (const ins of code) {
+        if (ins[0] === "task") reads.add(ins[1] as string);
+        if (ins[0] === "slot" || ins[0] === "sym" || ins[0] === "replica") readsLaunchValues = true;
+      }
+    }
+    m = {
+      params: decl.params.map((p) => ({ type: p.type.name as ScalarType })),
+      args: argCodes.map((c) => Program.prepare(c)),
+      lets: body.lets,
+      body: body.body,
+      reads,
+      readsLaunchValues,
+      constantArgs,
+      seqValues: new Map(),
+    };
+    models.set(key, m);
+  }
+  return m;
+}
+
+interface PolicyBody {
+  /** Tells policies apart in memo keys. */
+  readonly id: number;
+  readonly lets: PolicyModel["lets"];
+  readonly body: Program;
+  readonly reads: ReadonlySet<string>;
+  readonly readsLaunchValues: boolean;
+}
+
+function policyBody(result: CheckResult, decl: PolicyDecl, numbering: Numbering): PolicyBody {
+  const bodies = sharedMemo<PolicyDecl, PolicyBody>(result, "dispatch-policy-body");
+  let b = bodies.get(decl);
+  if (b) return b;
   const vars = new Map<Ident, number>(decl.params.map((p, i) => [p.name, i]));
   decl.lets.forEach((l, i) => vars.set(l.name, decl.params.length + i));
-  const argEnv = codeEnv(sem, numbering, () => undefined);
-  const bodyEnv = codeEnv(sem, numbering, (l) => vars.get(l.ident));
-  const argCodes = argExprs.map((e) => compileExpr(e, argEnv));
-  const letCodes = decl.lets.map((l) => compileExpr(l.value, bodyEnv));
-  const bodyCode = compileExpr(decl.result, bodyEnv);
+  const env = codeEnv(result.semantics, numbering, (l) => vars.get(l.ident));
+  const letCodes = decl.lets.map((l) => compileExpr(l.value, env));
+  const bodyCode = compileExpr(decl.result, env);
   const reads = new Set<string>();
   let readsLaunchValues = false;
-  for (const code of [...argCodes, ...letCodes, bodyCode]) {
+  for (const code of [...letCodes, bodyCode]) {
     for (const ins of code) {
       if (ins[0] === "task") reads.add(ins[1] as string);
       if (ins[0] === "slot" || ins[0] === "sym" || ins[0] === "replica") readsLaunchValues = true;
     }
   }
-  return {
-    params: decl.params.map((p) => ({ type: p.type.name as ScalarType })),
-    args: argCodes.map((c) => Program.prepare(c)),
+  b = {
+    id: bodies.size,
     lets: letCodes.map((c, i) => ({ var: decl.params.length + i, program: Program.prepare(c) })),
     body: Program.prepare(bodyCode),
     reads,
     readsLaunchValues,
-    constantArgs: argExprs.flatMap((e, i) => (typeof sem.exprValues.get(e) === "bigint" ? [i] : [])),
   };
+  bodies.set(decl, b);
+  return b;
 }
 
 /** A constant argument replaced, to try a fix. */
 interface Override {
   readonly index: number;
   readonly value: bigint;
+}
+
+/**
+ * The policy's value at seq = 0 … limit−1 for a policy of `task.seq` alone (undefined where it
+ * cannot be evaluated): a function of the model and the override only, so computed once.
+ */
+function seqValues(m: PolicyModel, limit: number, override?: Override): readonly (bigint | undefined)[] {
+  const key = override ? `${override.index}=${override.value}` : "";
+  let values = m.seqValues.get(key);
+  if (!values) {
+    values = [];
+    m.seqValues.set(key, values);
+  }
+  for (let seq = values.length; seq < limit; seq++) {
+    const s = BigInt(seq);
+    values.push(evaluate(m, (n) => (n === "seq" ? s : undefined), override));
+  }
+  return values;
 }
 
 /** The runtime's evaluation (runtime/sim/policies.ts, `reference`); undefined when it reads something not static. */
@@ -190,9 +256,16 @@ function groupOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Over
   const used = new Map<bigint, CallStmt | undefined>();
   let complete = !e.capped && e.tasks.max !== undefined;
   let over: Outcome["over"];
+  // Groups in a row with the same attributes (the calls of one loop iteration) get the same result.
+  let lastAttrs: TaskGroup["attrs"] | undefined;
+  let lastSeq: bigint | undefined;
   for (const g of e.groups) {
     if (g.count === 0n) continue;
+    // Alike to the last group: its result was counted already (the first call keeps the credit).
+    if (lastAttrs === g.attrs && lastSeq === g.seq) continue;
     const r = evaluate(m, (n) => (n === "seq" ? g.seq : g.attrs.get(n)), override);
+    lastAttrs = g.attrs;
+    lastSeq = g.seq;
     if (r === undefined) {
       complete = false;
       continue;
@@ -212,8 +285,9 @@ function seqOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Overri
   const used = new Map<bigint, CallStmt | undefined>();
   let over: Outcome["over"];
   let placed = true;
+  const values = seqValues(m, Number(limit), override);
   for (let seq = 0n; seq < limit; seq++) {
-    const r = evaluate(m, (n) => (n === "seq" ? seq : undefined), override);
+    const r = values[Number(seq)];
     if (r === undefined) {
       placed = false;
       break;
@@ -284,25 +358,17 @@ function importRoundRobin(m: ModuleInfo): TextEdit {
 
 // ---------------------------------------------------------------------------------------------
 
-function numberDeclarations(reachable: readonly DeclSymbol[], unit: BuildUnit): Numbering {
-  const of = (kind: string) => new Map(reachable.filter((s) => s.decl.kind === kind).map((s, i) => [s, i] as const));
-  const channels = new Map<string, number>();
-  if (unit.subject.decl.kind === "Pipeline") unit.subject.decl.members.filter((m) => m.kind === "Channel").forEach((c, i) => channels.set(c.name.text, i));
-  return { kernels: of("Kernel"), tensors: of("Tensor"), slots: of("Slot"), symbols: of("Symbol"), axes: of("Axis"), channels };
-}
-
-function bodies(unit: BuildUnit, sem: Semantics, numbering: Numbering): EnumerationBody[] {
-  const m = unit.subject.module;
-  const lower = (block: Parameters<typeof lowerBody>[0]) => lowerBody(block, sem, numbering, m.file, m.source.lineMap);
+/** The unit's bodies, lowered once per program (the deadlock analysis reads the same lowering). */
+function bodies(result: CheckResult, unit: BuildUnit): EnumerationBody[] {
   const subject = unit.subject.decl;
   if (subject.kind === "Workload") {
-    const l = lower(subject.body);
+    const l = loweredBody(result, unit, subject.body);
     return [{ plan: l.body, ast: subject.body, vars: l.vars, replicas: 1n }];
   }
   return (subject as PipelineDecl).members.flatMap((p) => {
     if (p.kind !== "Process") return [];
-    const l = lower(p.body);
-    const n = p.replicate ? sem.exprValues.get(p.replicate) : 1n;
+    const l = loweredBody(result, unit, p.body);
+    const n = p.replicate ? result.semantics.exprValues.get(p.replicate) : 1n;
     return [{ plan: l.body, ast: p.body, vars: l.vars, replicas: typeof n === "bigint" ? n : 1n }];
   });
 }

@@ -17,7 +17,8 @@ export interface TaskGroup {
   readonly count: bigint | undefined;
   /** Whether the tasks are submitted whatever the launch values (no dynamic loop or condition around them). */
   readonly certain: boolean;
-  /** The needed attributes' values (undefined: not static). */
+  /** The needed attributes' values (undefined: not static). Consecutive groups with equal
+   *  values share one map, so a caller can tell them alike without comparing. */
   readonly attrs: ReadonlyMap<string, bigint | undefined>;
   /** `task.seq` of the group's single task, when `perTask` enumeration knows it. */
   readonly seq: bigint | undefined;
@@ -58,6 +59,13 @@ export interface EnumerationInput {
 
 class Capped extends Error {}
 
+/** Whether a map holds exactly these entries. */
+function sameValues(a: ReadonlyMap<string, bigint | undefined>, b: readonly [string, bigint | undefined][]): boolean {
+  if (a.size !== b.length) return false;
+  for (const [k, v] of b) if (a.get(k) !== v || !a.has(k)) return false;
+  return true;
+}
+
 /** A plan expression ready to run: no program when it reads a slot, symbol or task attribute (never static here). */
 interface Compiled {
   readonly program: Program | undefined;
@@ -86,6 +94,7 @@ export function enumerateTasks(input: EnumerationInput): Enumeration {
 }
 
 const NONE: TaskCount = { min: 0n, max: 0n };
+const ONE: TaskCount = { min: 1n, max: 1n };
 
 function plus(a: TaskCount, b: TaskCount): TaskCount {
   return { min: a.min + b.min, max: a.max === undefined || b.max === undefined ? undefined : a.max + b.max };
@@ -124,6 +133,10 @@ class Enumerator {
   readonly groups: TaskGroup[] = [];
   private steps = 0;
   private seq: bigint | undefined = 0n;
+  private lastAttrs: ReadonlyMap<string, bigint | undefined> | undefined;
+  private readonly values: [string, bigint | undefined][] = [];
+  /** While a template body is walked: per group, the frame slot each attribute comes from (−1: none). */
+  private sources: (readonly number[])[] | undefined;
   private readonly programs = new Map<Code, Compiled>();
   private readonly decides = new Map<readonly PlanStmt[], Set<number>>();
 
@@ -190,7 +203,10 @@ class Enumerator {
     const depth = w.names.length;
     w.names.push(...bound);
     let tasks: TaskCount;
-    if (this.input.perTask || bound.some((b) => this.input.needs.has(b.name) || this.decidingVars(p.body).has(b.k))) {
+    const deciding = bound.some((b) => this.decidingVars(p.body).has(b.k));
+    if (!this.input.perTask && !deciding && bound.some((b) => this.input.needs.has(b.name))) {
+      tasks = this.expandByTemplate(p, s, w, sizes as bigint[]) ?? this.expand(p, s, w, sizes as bigint[], 0);
+    } else if (this.input.perTask || deciding) {
       tasks = this.expand(p, s, w, sizes as bigint[], 0);
     } else {
       for (const b of bound) w.frame[b.k] = undefined;
@@ -201,6 +217,91 @@ class Enumerator {
     }
     w.names.length = depth;
     return tasks;
+  }
+
+  /**
+   * `expand` for a loop whose variables are needed only as task attributes (no `when` or row
+   * inside reads them): every iteration walks the body alike, so it is walked once and its
+   * groups repeated with each iteration's values — the same groups, in the same order, and the
+   * same steps as `expand`. Undefined (nothing changed) when that would pass the budget: then
+   * `expand` stops exactly where it would have.
+   */
+  private expandByTemplate(p: Extract<PlanStmt, { op: "parallel" | "for" }>, s: Extract<Stmt, { kind: "Parallel" | "For" }>, w: Walk, sizes: readonly bigint[]): TaskCount | undefined {
+    const saved = { steps: this.steps, groups: this.groups.length, seq: this.seq, lastAttrs: this.lastAttrs, sources: this.sources };
+    const restore = (): undefined => {
+      this.steps = saved.steps;
+      this.groups.length = saved.groups;
+      this.seq = saved.seq;
+      this.lastAttrs = saved.lastAttrs;
+      this.sources = saved.sources;
+      return undefined;
+    };
+    for (const k of p.vars) w.frame[k] = undefined;
+    const sources: (readonly number[])[] = [];
+    this.sources = sources;
+    let body: TaskCount;
+    try {
+      body = this.block(p.body, s.body, w);
+    } catch (err) {
+      if (err instanceof Capped) return restore();
+      throw err;
+    }
+    this.sources = saved.sources;
+    // Steps `expand` takes: one per value at each level, and the body's per iteration.
+    let levelSteps = 0n;
+    let product = 1n;
+    for (const n of sizes) {
+      product *= n;
+      levelSteps += product;
+    }
+    const bodySteps = BigInt(this.steps - saved.steps);
+    if (BigInt(saved.steps) + levelSteps + product * bodySteps > BigInt(this.input.budget)) return restore();
+    const template = this.groups.splice(saved.groups);
+    this.steps = saved.steps + Number(levelSteps + product * bodySteps);
+    // Per template group, per attribute: the loop level it takes its value from (−1: kept); null: none.
+    const plan = sources.map((from) => (from.some((k) => p.vars.includes(k)) ? from.map((k) => p.vars.indexOf(k)) : null));
+    // Within the budget, so every count here is a small number; each value is made once.
+    const levels = sizes.map((n) => Array.from({ length: Number(n) }, (_, v) => BigInt(v)));
+    const values = new Array<bigint>(p.vars.length).fill(0n);
+    for (let i = 0; i < Number(product); i++) {
+      let rest = i;
+      for (let level = sizes.length - 1; level >= 0; level--) {
+        const n = levels[level]!.length;
+        values[level] = levels[level]![rest % n]!;
+        rest = Math.floor(rest / n);
+      }
+      this.instantiate(template, plan, sources, values);
+    }
+    return times(body, product);
+  }
+
+  /** One iteration's groups: the template's, with the loop's values where an attribute comes from a loop variable. */
+  private instantiate(template: readonly TaskGroup[], plan: readonly (readonly number[] | null)[], sources: readonly (readonly number[])[], values: readonly bigint[]): void {
+    let lastTemplate: TaskGroup["attrs"] | undefined;
+    let lastMade: TaskGroup["attrs"] | undefined;
+    for (let gi = 0; gi < template.length; gi++) {
+      const g = template[gi]!;
+      const levels = plan[gi];
+      let attrs = g.attrs;
+      if (levels) {
+        if (g.attrs === lastTemplate) attrs = lastMade!;
+        else {
+          const made = new Map<string, bigint | undefined>();
+          let ai = 0;
+          for (const [name, v] of g.attrs) {
+            const level = levels[ai++]!;
+            made.set(name, level >= 0 ? values[level] : v);
+          }
+          attrs = made;
+          lastTemplate = g.attrs;
+          lastMade = attrs;
+        }
+      }
+      this.lastAttrs = attrs;
+      this.groups.push({ call: g.call, count: g.count, certain: g.certain, attrs, seq: g.seq });
+      // Inside an enclosing template walk: the attributes still come from the same slots.
+      this.sources?.push(sources[gi]!);
+    }
   }
 
   private expand(p: Extract<PlanStmt, { op: "parallel" | "for" }>, s: Extract<Stmt, { kind: "Parallel" | "For" }>, w: Walk, sizes: readonly bigint[], level: number): TaskCount {
@@ -249,25 +350,42 @@ class Enumerator {
 
   private call(call: CallStmt, w: Walk): TaskCount {
     this.step();
-    const attrs = new Map<string, bigint | undefined>();
-    for (const name of this.input.needs) {
-      if (name === "seq" || name === "replica") continue;
-      let value: bigint | undefined;
-      for (let i = w.names.length - 1; i >= 0; i--) {
-        if (w.names[i]!.name === name) {
-          value = w.frame[w.names[i]!.k];
-          break;
-        }
-      }
-      attrs.set(name, value);
-    }
-    if (w.replica !== undefined) attrs.set("replica", w.replica);
+    const values = this.attributeValues(w);
+    const attrs = this.lastAttrs && sameValues(this.lastAttrs, values) ? this.lastAttrs : new Map(values);
+    this.lastAttrs = attrs;
     const certainOne = w.certain && w.count === 1n;
     const seq = this.input.perTask && certainOne ? this.seq : undefined;
     // After a task whose submission depends on launch values, later sequence numbers are unknown.
     this.seq = this.seq !== undefined && certainOne ? this.seq + 1n : undefined;
     this.groups.push({ call, count: w.count, certain: w.certain, attrs, seq });
-    return { min: 1n, max: 1n };
+    return ONE;
+  }
+
+  /** The needed attributes' values at a call, in a reused list (a map is made only when they changed). */
+  private attributeValues(w: Walk): [string, bigint | undefined][] {
+    const out = this.values;
+    out.length = 0;
+    const from: number[] | undefined = this.sources ? [] : undefined;
+    for (const name of this.input.needs) {
+      if (name === "seq" || name === "replica") continue;
+      let value: bigint | undefined;
+      let k = -1;
+      for (let i = w.names.length - 1; i >= 0; i--) {
+        if (w.names[i]!.name === name) {
+          k = w.names[i]!.k;
+          value = w.frame[k];
+          break;
+        }
+      }
+      out.push([name, value]);
+      from?.push(k);
+    }
+    if (w.replica !== undefined) {
+      out.push(["replica", w.replica]);
+      from?.push(-1);
+    }
+    if (from) this.sources!.push(from);
+    return out;
   }
 
   /** A condition's value, or undefined when it reads a launch value or an unknown variable. */

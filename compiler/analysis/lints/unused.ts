@@ -1,4 +1,4 @@
-import type { ChannelDecl, Ident, PipelineDecl, UseDecl, UseItem } from "../../../grammar/ast.js";
+import type { ChannelDecl, Ident, UseDecl, UseItem } from "../../../grammar/ast.js";
 import type { DeclSymbol, ModuleInfo, NamedDecl, Semantics } from "../../check/symbols.js";
 import { makeDiagnostic, type Diagnostic, type Fix, type TextEdit } from "../../diagnostic.js";
 import type { CheckResult } from "../../program.js";
@@ -22,7 +22,7 @@ export function lintUnused(result: CheckResult): Diagnostic[] {
   const graph = referenceGraph(result, reported, sem);
   const out: Diagnostic[] = [];
   for (const m of reported) {
-    out.push(...unusedDeclarations(m, graph), ...unusedChannels(m, sem), ...unusedImports(m, graph.namesUsed.get(m)));
+    out.push(...unusedDeclarations(m, graph), ...unusedChannels(m, graph.channelsNamed), ...unusedImports(m, graph.namesUsed.get(m)));
   }
   return out;
 }
@@ -42,20 +42,24 @@ interface ReferenceGraph {
   readonly live: ReadonlySet<NamedDecl>;
   /** For each declaration of a reported module: the declarations of reported modules that name it. */
   readonly namedBy: ReadonlyMap<NamedDecl, Set<DeclSymbol>>;
-  /** Per reported module: global names its own code uses, as `name\0qualified name`. */
-  readonly namesUsed: ReadonlyMap<ModuleInfo, ReadonlySet<string>>;
+  /** Per reported module: the global names its own code uses, by qualified name, as written. */
+  readonly namesUsed: ReadonlyMap<ModuleInfo, ReadonlyMap<string, ReadonlySet<string>>>;
+  /** Channels some statement names (a channel resolves only within its own pipeline). */
+  readonly channelsNamed: ReadonlySet<ChannelDecl>;
 }
 
 /** One walk over every non-std module's declarations: who names whom. */
 function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>, sem: Semantics): ReferenceGraph {
   const names = new Map<NamedDecl | "root", Set<DeclSymbol>>();
   const namedBy = new Map<NamedDecl, Set<DeclSymbol>>();
-  const namesUsed = new Map<ModuleInfo, Set<string>>();
+  const namesUsed = new Map<ModuleInfo, Map<string, Set<string>>>();
   const roots: DeclSymbol[] = [];
+  const channelsNamed = new Set<ChannelDecl>();
+  const namedChannel = (c: ChannelDecl) => channelsNamed.add(c);
   for (const m of result.modules.values()) {
     if (m.name === "std" || m.name.startsWith("std.")) continue;
     const isReported = reported.has(m);
-    const used = new Set<string>();
+    const used = new Map<string, Set<string>>();
     if (isReported) namesUsed.set(m, used);
     for (const d of m.source.ast.decls) {
       const self = d.kind === "Schedule" ? undefined : m.decls.get(d.name.text);
@@ -66,13 +70,15 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>, 
       collect(d, sem, (ident, symbol) => {
         if (symbol.decl === d) return;
         set.add(symbol);
-        used.add(`${ident.text}\0${symbol.qualifiedName}`);
+        const written = used.get(symbol.qualifiedName);
+        if (written) written.add(ident.text);
+        else used.set(symbol.qualifiedName, new Set([ident.text]));
         if (owner !== "root" && self) {
           const by = namedBy.get(symbol.decl) ?? new Set<DeclSymbol>();
           by.add(self);
           namedBy.set(symbol.decl, by);
         }
-      });
+      }, namedChannel);
     }
   }
   const live = new Set<NamedDecl>();
@@ -82,22 +88,31 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>, 
     live.add(s.decl);
     for (const t of names.get(s.decl) ?? []) pending.push(t);
   }
-  return { live, namedBy, namesUsed };
+  return { live, namedBy, namesUsed, channelsNamed };
 }
 
-/** Calls `found` for every identifier under `node` that names a module-level declaration. */
-function collect(node: unknown, sem: Semantics, found: (ident: Ident, symbol: DeclSymbol) => void): void {
-  const stack: unknown[] = [node];
+/**
+ * Calls `found` for every identifier under `node` that names a module-level declaration, and
+ * `channel` for every statement's channel name. Only objects are pushed (most fields are
+ * numbers and strings), and only identifiers (the nodes with a `text`) are looked up.
+ */
+function collect(node: unknown, sem: Semantics, found: (ident: Ident, symbol: DeclSymbol) => void, channel: (decl: ChannelDecl) => void): void {
+  const stack: object[] = [node as object];
   while (stack.length > 0) {
-    const n = stack.pop();
-    if (n === null || typeof n !== "object") continue;
+    const n = stack.pop()!;
     if (Array.isArray(n)) {
-      for (const x of n) stack.push(x);
+      for (const x of n) if (x !== null && typeof x === "object") stack.push(x);
       continue;
     }
-    const r = sem.references.get(n as Ident);
-    if (r?.kind === "global") found(n as Ident, r.symbol);
-    for (const key in n) if (key !== "start" && key !== "end") stack.push((n as Record<string, unknown>)[key]);
+    if (typeof (n as { text?: unknown }).text === "string") {
+      const r = sem.references.get(n as Ident);
+      if (r?.kind === "global") found(n as Ident, r.symbol);
+      else if (r?.kind === "channel") channel(r.decl);
+    }
+    for (const key in n) {
+      const v = (n as Record<string, unknown>)[key];
+      if (v !== null && typeof v === "object") stack.push(v);
+    }
   }
 }
 
@@ -148,11 +163,10 @@ function deadGroup(d: DeclSymbol, graph: ReferenceGraph): DeclSymbol[] {
 }
 
 /** A channel of a pipeline that no statement names. */
-function unusedChannels(m: ModuleInfo, sem: Semantics): Diagnostic[] {
+function unusedChannels(m: ModuleInfo, named: ReadonlySet<ChannelDecl>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const d of m.source.ast.decls) {
     if (d.kind !== "Pipeline") continue;
-    const named = channelsNamed(d, sem);
     for (const c of d.members) {
       if (c.kind !== "Channel" || named.has(c) || c.name.text.length === 0) continue;
       out.push(makeDiagnostic("WSP1001", m.file, c.name, `channel \`${c.name.text}\` is never used: no process sends on it, receives from it or closes it`, {
@@ -164,33 +178,15 @@ function unusedChannels(m: ModuleInfo, sem: Semantics): Diagnostic[] {
   return out;
 }
 
-function channelsNamed(p: PipelineDecl, sem: Semantics): Set<ChannelDecl> {
-  const named = new Set<ChannelDecl>();
-  const stack: unknown[] = p.members.filter((m) => m.kind === "Process");
-  while (stack.length > 0) {
-    const n = stack.pop();
-    if (n === null || typeof n !== "object") continue;
-    if (Array.isArray(n)) {
-      for (const x of n) stack.push(x);
-      continue;
-    }
-    const channel = (n as { channel?: Ident }).channel;
-    const r = channel ? sem.references.get(channel) : undefined;
-    if (r?.kind === "channel") named.add(r.decl);
-    for (const key in n) if (key !== "start" && key !== "end") stack.push((n as Record<string, unknown>)[key]);
-  }
-  return named;
-}
-
 /** `use` items whose name nothing in the module uses. */
-function unusedImports(m: ModuleInfo, used: ReadonlySet<string> | undefined): Diagnostic[] {
+function unusedImports(m: ModuleInfo, used: ReadonlyMap<string, ReadonlySet<string>> | undefined): Diagnostic[] {
   const out: Diagnostic[] = [];
   const isUsed = (item: UseItem): boolean => {
     const local = item.alias ?? item.name;
     const target = m.imports.get(local.text);
     // A broken or clashing import is the checker's business; say nothing here.
     if (!target?.target || target.item !== item) return true;
-    return used?.has(`${local.text}\0${target.target.qualifiedName}`) ?? false;
+    return used?.get(target.target.qualifiedName)?.has(local.text) ?? false;
   };
   for (const use of m.source.ast.uses) {
     const unused = use.items.filter((i) => !isUsed(i));
