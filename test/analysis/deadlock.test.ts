@@ -262,6 +262,16 @@ describe("dynamic sizes and data", () => {
     const text = `${H}slot flag: u64\ntensor F: u64[1, 1] in\ntensor X: f32[2, 16] out\nkernel k(y: out f32[16], s: u32) on aiv cycles 10\npipeline p {\n  channel c\n  process producer { load flag <- F[0]; when flag > 0 { k(X[0], s = 1); send c(1) } else { k(X[0], s = 2); send c(2) } }\n  process consumer { recv x from c; k(X[1], s = 0) }\n}\n`;
     expect(verdictOf(text)).toEqual({ kind: "free", exhaustive: true });
   });
+
+  it("tells apart branches whose loops run over axes of different sizes", () => {
+    // flag > 0 sends 2 tokens, otherwise 8, then waits for an ack; the consumer takes 8 tokens
+    // before it acks. With 2, the consumer waits on `c` (open: the producer has not ended) and
+    // the producer on `ack`: a deadlock that only some device data reaches. Both branches loop
+    // once over one axis, so only the axes tell their effects apart.
+    const text = `${H}slot flag: u64\ntensor F: u64[1, 1] in\naxis two = dense(2)\naxis eight = dense(8)\npipeline p {\n  channel c depth 8\n  channel ack\n  process producer { load flag <- F[0]; when flag > 0 { for i in two { send c(i) } } else { for i in eight { send c(i) } }; recv a from ack }\n  process consumer { for i in eight { recv x from c }; send ack(0) }\n}\n`;
+    const d = deadlockCodes(checkText(text).diagnostics);
+    expect(d.map((x) => [x.code, x.severity])).toEqual([["WSP0907", "hint"]]);
+  });
 });
 
 describe("diagnostics", () => {

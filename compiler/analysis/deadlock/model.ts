@@ -276,9 +276,8 @@ function walkPlan(stmts: readonly PlanStmt[], f: (s: PlanStmt) => void): void {
 function effects(stmts: readonly PlanStmt[]): string {
   return stmts.map((s): string => {
     switch (s.op) {
-      // Axes by count only, as when this model lowered without axis numbers (so verdicts are
-      // unchanged); loops over axes of different sizes therefore compare equal here.
-      case "parallel": case "for": return `L(${s.axes.length}|${JSON.stringify(s.rows)}|${s.vars.join(",")}){${effects(s.body)}}`;
+      // The axes themselves: loops over axes of different sizes send and submit different counts.
+      case "parallel": case "for": return `L(${s.axes.join(",")}|${JSON.stringify(s.rows)}|${s.vars.join(",")}){${effects(s.body)}}`;
       case "select": return `S(${s.axis}|${s.var}){${effects(s.body)}}`;
       case "when": return `W(${s.branches.map((b) => `${JSON.stringify(b.cond)}:{${effects(b.body)}}`).join(";")}|${s.else ? effects(s.else) : ""})`;
       case "load": return "D";
