@@ -3,59 +3,16 @@
  * same run (machines here are shared and noisy; absolute times alone mean little).
  */
 import { spawnSync } from "node:child_process";
-import { performance } from "node:perf_hooks";
 import { parse } from "../dist/grammar/parse.js";
 import { checkProgram } from "../dist/compiler/program.js";
-import { createNodeHost } from "../dist/compiler/cli/node-host.js";
 import { buildUnits } from "../dist/compiler/units.js";
 import { buildPackage } from "../dist/compiler/package/build.js";
 import { formatSource } from "../dist/compiler/format.js";
 import { analysisStages } from "../dist/compiler/analysis/index.js";
 import { benchSimulator } from "../dist/runtime/sim/bench.js";
+import { benchDeadlocks } from "./deadlock.mjs";
 import { largeProgram, taskProgram } from "./generate.mjs";
-
-const RUNS = Number(process.env.BENCH_RUNS ?? 7);
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function time(fn, runs = RUNS) {
-  fn(); // warm-up: JIT and parser setup are not what we measure
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    fn();
-    samples.push(performance.now() - t0);
-  }
-  return median(samples);
-}
-
-/** A host serving one in-memory root file and the stdlib from disk. */
-function hostWith(file, text) {
-  const disk = createNodeHost();
-  return {
-    readFile: (f) => (f === file ? text : disk.readFile(f)),
-    resolveModule: (p, from, mod) => disk.resolveModule(p, from, mod),
-  };
-}
-
-/** Median wall and CPU (user + system, all threads: GC included) milliseconds of `fn`, after a warm-up. */
-function timeWithCpu(fn, runs = RUNS) {
-  fn();
-  const wall = [];
-  const cpu = [];
-  for (let i = 0; i < runs; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  return { wall: median(wall), cpu: median(cpu) };
-}
+import { RUNS, hostWith, median, time, timeWithCpu } from "./measure.mjs";
 
 function frontEnd() {
   const text = largeProgram(10_000);
@@ -150,3 +107,4 @@ frontEnd();
 builds();
 simulator();
 simulatorMemory();
+benchDeadlocks();
