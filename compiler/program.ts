@@ -5,7 +5,7 @@ import { checkPipeline, checkWorkload, type TaskSite } from "./check/body.js";
 import type { CheckContext } from "./check/context.js";
 import { checkAxis, checkKernel, checkPolicy, checkSlot, checkSymbol, checkTarget, checkTensor, evaluateConst } from "./check/decls.js";
 import { checkSchedule } from "./check/schedule.js";
-import { didYouMean } from "./check/suggest.js";
+import { suggestion } from "./check/suggest.js";
 import { emptySemantics, type DeclSymbol, type ImportBinding, type ModuleInfo, type Semantics, type Value } from "./check/symbols.js";
 import type { Ty } from "./check/types.js";
 import { compareDiagnostics, makeDiagnostic, type Diagnostic, type DiagnosticCode, type DiagnosticExtras } from "./diagnostic.js";
@@ -36,7 +36,7 @@ interface Loaded {
 }
 
 /** Parses the roots and, transitively, every module they `use` (plus the prelude). */
-function loadModules(roots: readonly string[], host: CompilerHost): Loaded {
+function loadModules(roots: readonly string[], host: CompilerHost, parse: (file: string, text: string) => SourceFile): Loaded {
   const modules = new Map<string, ModuleInfo>();
   const useTargets = new Map<UseDecl, ModuleInfo | undefined>();
   const diagnostics: Diagnostic[] = [];
@@ -47,7 +47,7 @@ function loadModules(roots: readonly string[], host: CompilerHost): Loaded {
     if (existing) return existing;
     const text = host.readFile(file);
     if (text === undefined) return undefined;
-    const source = parseSourceFile(file, text);
+    const source = parse(file, text);
     const module: ModuleInfo = { file, name: moduleNameOf(source), source, decls: new Map(), imports: new Map(), prelude: new Map() };
     modules.set(file, module);
     diagnostics.push(...source.syntaxDiagnostics);
@@ -77,7 +77,8 @@ function loadModules(roots: readonly string[], host: CompilerHost): Loaded {
       useTargets.set(use, target);
       if (!target) {
         const known = [...modules.values()].map((m) => m.name);
-        diagnostics.push(makeDiagnostic("WSP0101", file, use.module, `unknown module \`${path.join(".")}\`${didYouMean(path.join("."), known)}; modules are found in the standard library (std.*) and by path from the project root`));
+        const s = suggestion(path.join("."), known, file, use.module);
+        diagnostics.push(makeDiagnostic("WSP0101", file, use.module, `unknown module \`${path.join(".")}\`${s.hint}; modules are found in the standard library (std.*) and by path from the project root`, { fixes: s.fixes }));
       }
     }
   }
@@ -87,12 +88,42 @@ function loadModules(roots: readonly string[], host: CompilerHost): Loaded {
 /** Orders declarations so each kind is checked after the kinds it reads (across modules). */
 const PASSES: readonly Decl["kind"][][] = [["Slot", "Symbol"], ["Const"], ["Tensor"], ["Axis"], ["Kernel", "Target", "Policy"], ["Workload", "Pipeline"], ["Schedule"]];
 
+/** Thrown by `checkProgram` when its `isCancelled` callback says the result is no longer wanted. */
+export class Cancelled extends Error {
+  constructor() {
+    super("the check was cancelled");
+    this.name = "Cancelled";
+  }
+}
+
+export interface CheckOptions {
+  /**
+   * Asked between passes and between modules within a pass; answering true abandons the check
+   * with `Cancelled` (an editor whose text changed meanwhile does not want the old result).
+   * Without it a check always runs to completion.
+   */
+  readonly isCancelled?: () => boolean;
+  /**
+   * Parses one file (default: `parseSourceFile`). A long-lived caller passes a memoising one so
+   * unchanged files (the stdlib, modules not being edited) are not parsed again on every check;
+   * a tree is a value nothing writes to, so sharing it between checks is safe.
+   */
+  readonly parse?: (file: string, text: string) => SourceFile;
+}
+
 /**
  * Checks a program: a pure function of the root file names and the host. Never throws on any
- * input; everything wrong is a diagnostic.
+ * input; everything wrong is a diagnostic. The one exception is `Cancelled`, and only when the
+ * caller's `isCancelled` asked for it.
  */
-export function checkProgram(roots: readonly string[], host: CompilerHost): CheckResult {
-  const loaded = loadModules(roots, host);
+export function checkProgram(roots: readonly string[], host: CompilerHost, options: CheckOptions = {}): CheckResult {
+  const isCancelled = options.isCancelled;
+  const stopIfCancelled = (): void => {
+    if (isCancelled?.()) throw new Cancelled();
+  };
+  stopIfCancelled();
+  const loaded = loadModules(roots, host, options.parse ?? parseSourceFile);
+  stopIfCancelled();
   const diagnostics = loaded.diagnostics;
   const sem = emptySemantics();
   const prelude = loaded.prelude;
@@ -147,6 +178,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
   const taskSites = new Map<WorkloadDecl | PipelineDecl, readonly TaskSite[]>();
   for (const kinds of PASSES) {
     for (const m of loaded.modules.values()) {
+      stopIfCancelled();
       const ctx = contextOf(m);
       for (const d of m.source.ast.decls) {
         if (!kinds.includes(d.kind)) continue;
@@ -163,6 +195,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost): Chec
     }
   }
 
+  stopIfCancelled();
   if (!diagnostics.some((d) => d.severity === "error")) {
     diagnostics.push(...runAnalyses({ diagnostics, files: new Map(), modules: loaded.modules, semantics: sem, taskSites, roots }));
   }

@@ -41,7 +41,7 @@ export function diagnosticsFor(
   return result.diagnostics.filter((d) => d.file === file).map((d) => toLsp(d, map, result, uriOf, packageRoot));
 }
 
-function toLsp(d: Diagnostic, map: LineMap, result: CheckResult, uriOf: (file: string) => string, packageRoot: string): LspDiagnostic {
+export function toLsp(d: Diagnostic, map: LineMap, result: CheckResult, uriOf: (file: string) => string, packageRoot: string): LspDiagnostic {
   const related: DiagnosticRelatedInformation[] = [];
   for (const r of d.related) {
     const rmap = lineMapOf(result, r.file);

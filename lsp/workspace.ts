@@ -3,10 +3,12 @@
  * document is checked as the root of its own program; a check reads open buffers first and the
  * disk (through the compiler's own `NodeHost`, so module resolution is the CLI's) for the rest.
  *
- * Edits are debounced; a newer edit stops a pending batch between documents (the compiler's
- * check of one document is synchronous and cannot be interrupted midway), and a document whose
- * program reads an edited file is checked again too. Requests always see a result for the
- * current text: a stale one is recomputed on demand.
+ * Edits are debounced; a newer edit stops a pending batch between documents and tells a running
+ * check to stop (the compiler asks `isCancelled` between passes and modules), and a document
+ * whose program reads an edited file is checked again too. Requests always see a result for the
+ * current text: a stale one is recomputed on demand, and a cancelled request stops its check the
+ * same way. Parsed files are kept while their text is unchanged, so a check after an edit parses
+ * only the edited file.
  */
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -14,8 +16,8 @@ import { TextDocuments } from "vscode-languageserver/node";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { NodeHost } from "../compiler/cli/node-host.js";
 import type { CompilerHost } from "../compiler/host.js";
-import { checkProgram, type CheckResult } from "../compiler/program.js";
-import type { SourceFile } from "../compiler/source-file.js";
+import { Cancelled, checkProgram, type CheckResult } from "../compiler/program.js";
+import { parseSourceFile, type SourceFile } from "../compiler/source-file.js";
 import type { Position } from "vscode-languageserver/node";
 import { offsetAt } from "./positions.js";
 
@@ -54,6 +56,24 @@ interface Cached {
   readonly result: CheckResult;
 }
 
+/** Parsed files by name, reused while their text is the same (the stdlib, files not being edited). */
+class ParseCache {
+  private readonly entries = new Map<string, { readonly raw: string; readonly source: SourceFile }>();
+
+  constructor(private readonly limit = 2000) {}
+
+  parse = (file: string, raw: string): SourceFile => {
+    const hit = this.entries.get(file);
+    if (hit && hit.raw === raw) return hit.source;
+    const source = parseSourceFile(file, raw);
+    this.entries.delete(file);
+    this.entries.set(file, { raw, source });
+    // Oldest first: a workspace larger than the limit re-parses, it does not grow without bound.
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+    return source;
+  };
+}
+
 export interface WorkspaceEvents {
   /** A fresh result for an open document (publish its diagnostics). */
   checked(uri: string, result: CheckResult): void;
@@ -70,6 +90,7 @@ export class Workspace {
   private stamp = 0;
   private readonly pending = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
+  private readonly parsed = new ParseCache();
 
   constructor(
     private readonly stdlibDir: string,
@@ -99,19 +120,26 @@ export class Workspace {
     return pathToFileURL(file).href;
   }
 
-  /** The checked program of an open document, for its current text; undefined if not open. */
-  resultFor(uri: string): CheckResult | undefined {
+  /**
+   * The checked program of an open document, for its current text; undefined if not open.
+   * Throws `Cancelled` when `isCancelled` turns true while a check runs (nothing is cached then).
+   */
+  resultFor(uri: string, isCancelled?: () => boolean): CheckResult | undefined {
     if (!this.documents.get(uri)) return undefined;
     const cached = this.cache.get(uri);
     if (cached && cached.stamp === this.stamp) return cached.result;
-    const result = checkProgram([this.pathOf(uri)], this.host());
-    this.cache.set(uri, { stamp: this.stamp, result });
+    const stamp = this.stamp;
+    const result = checkProgram([this.pathOf(uri)], this.host(), {
+      parse: this.parsed.parse,
+      isCancelled: () => this.stamp !== stamp || isCancelled?.() === true,
+    });
+    this.cache.set(uri, { stamp, result });
     return result;
   }
 
   /** A position in an open document, as the compiler sees it; undefined if the document is not open. */
-  at(uri: string, position: Position): DocumentPoint | undefined {
-    const result = this.resultFor(uri);
+  at(uri: string, position: Position, isCancelled?: () => boolean): DocumentPoint | undefined {
+    const result = this.resultFor(uri, isCancelled);
     const file = this.pathOf(uri);
     const source = result?.files.get(file);
     if (!result || !source) return undefined;
@@ -119,8 +147,18 @@ export class Workspace {
   }
 
   /** Results of every open document (for questions spanning files, such as references). */
-  allResults(): CheckResult[] {
-    return this.documents.all().flatMap((d) => this.resultFor(d.uri) ?? []);
+  allResults(isCancelled?: () => boolean): CheckResult[] {
+    return this.documents.all().flatMap((d) => this.resultFor(d.uri, isCancelled) ?? []);
+  }
+
+  /** Parses a file through the shared cache (for indexes of the workspace's modules). */
+  parse(file: string, text: string): SourceFile {
+    return this.parsed.parse(file, text);
+  }
+
+  /** The compiler's host over the current buffers and the disk (for commands that build). */
+  editorHost(): EditorHost {
+    return this.host();
   }
 
   /** Files on disk changed: every open document is checked again. */
@@ -166,6 +204,11 @@ export class Workspace {
         const result = this.resultFor(uri);
         if (result) this.events.checked(uri, result);
       } catch (error) {
+        // A newer edit made this check stale: that edit's own flush checks the document again.
+        if (error instanceof Cancelled) {
+          this.pending.add(uri);
+          return;
+        }
         this.events.failed(`checking ${uri}`, error);
       }
       await new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,6 +1,6 @@
 import type { Arg, Span } from "../../grammar/ast.js";
 import type { CheckContext } from "./context.js";
-import { didYouMean } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 
 export interface ParamSpec {
   readonly name: string;
@@ -46,8 +46,8 @@ export function matchArguments(
     const name = arg.name.text;
     const p = params.findIndex((q) => q.name === name);
     if (p < 0) {
-      const hint = didYouMean(name, params.map((q) => q.name));
-      ctx.report("WSP0302", arg.name, `${callee} has no parameter named \`${name}\`${hint || `; its parameters are ${params.map((q) => `\`${q.name}\``).join(", ") || "none"}`}`);
+      const s = suggestion(name, params.map((q) => q.name), ctx.module.file, arg.name);
+      ctx.report("WSP0302", arg.name, `${callee} has no parameter named \`${name}\`${s.hint || `; its parameters are ${params.map((q) => `\`${q.name}\``).join(", ") || "none"}`}`, { fixes: s.fixes });
       ok = false;
       return;
     }

@@ -1,7 +1,7 @@
 import type { Ident, UseDecl } from "../../grammar/ast.js";
 import { makeDiagnostic, type Diagnostic } from "../diagnostic.js";
 import type { SourceFile } from "../source-file.js";
-import { didYouMean } from "./suggest.js";
+import { suggestion } from "./suggest.js";
 import { describeDecl, withArticle, type DeclSymbol, type ImportBinding, type ModuleInfo, type NamedDecl } from "./symbols.js";
 
 /** The module name a file declares, or its base name without `.wsp`. */
@@ -63,12 +63,14 @@ export function bindImports(
       if (target) {
         symbol = target.decls.get(item.name.text);
         if (!symbol) {
+          const hint = suggestion(item.name.text, target.decls.keys(), source.file, item.name);
           diagnostics.push(
             makeDiagnostic(
               "WSP0103",
               source.file,
               item.name,
-              `module \`${use.module.parts.map((p) => p.text).join(".")}\` has no declaration named \`${item.name.text}\`${didYouMean(item.name.text, target.decls.keys())}`,
+              `module \`${use.module.parts.map((p) => p.text).join(".")}\` has no declaration named \`${item.name.text}\`${hint.hint}`,
+              { fixes: hint.fixes },
             ),
           );
         }

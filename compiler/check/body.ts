@@ -195,7 +195,7 @@ function resolveChannel(ctx: CheckContext, channel: Ident, b: BodyEnv, at: Span,
 function taskAttributes(b: BodyEnv): Set<string> {
   const names = new Set<string>(BUILTIN_TASK_ATTRIBUTES);
   if (b.process?.replicate) names.add("replica");
-  for (const n of b.scope.visible()) names.add(n);
+  b.scope.addVisibleNames(names); // once per kernel call: no generator
   return names;
 }
 
@@ -209,8 +209,9 @@ interface CheckedView {
 /** A tensor view `T[i, j]`, or a whole tensor `T`. */
 function checkView(ctx: CheckContext, tensorName: Ident, indices: readonly Expr[], at: Span, b: BodyEnv): CheckedView | undefined {
   const tensor = resolveKind(ctx, tensorName, "Tensor", "tensor");
+  const indexEnv = exprEnv(b);
   const values = indices.map((i) => {
-    const r = checkIntExpr(ctx, i, exprEnv(b), "a tensor index");
+    const r = checkIntExpr(ctx, i, indexEnv, "a tensor index");
     if (typeof r.value === "bigint" && r.value < 0n) ctx.report("WSP0310", i, `index ${r.value} is negative`);
     return r.value;
   });
@@ -308,18 +309,19 @@ function checkTensorArg(ctx: CheckContext, p: KernelParamInfo, value: Expr, b: B
   const view = checkView(ctx, v.tensor, v.indices, value, b);
   if (!view) return;
   const tensor = view.tensor.decl.kind === "Tensor" ? view.tensor.decl : undefined;
-  const related = tensor ? [{ file: view.tensor.module.file, start: tensor.name.start, end: tensor.name.end, message: `\`${view.tensor.name}\` is declared ${view.info.dtype}${showDims(view.info.dims)} here` }] : [];
+  // Built only for a diagnostic: this runs for every tensor argument of every call.
+  const related = () => tensor ? [{ file: view.tensor.module.file, start: tensor.name.start, end: tensor.name.end, message: `\`${view.tensor.name}\` is declared ${view.info.dtype}${showDims(view.info.dims)} here` }] : [];
   if (view.info.dtype !== p.dtype && p.dtype.length > 0 && view.info.dtype.length > 0) {
-    ctx.report("WSP0311", value, `parameter \`${p.name}\` takes ${p.dtype}, but \`${view.tensor.name}\` holds ${view.info.dtype}`, { related });
+    ctx.report("WSP0311", value, `parameter \`${p.name}\` takes ${p.dtype}, but \`${view.tensor.name}\` holds ${view.info.dtype}`, { related: related() });
   }
   if (!sameShape(view.shape, p.shape)) {
     const dropped = v.indices.length;
     ctx.report("WSP0312", value,
       `parameter \`${p.name}\` takes a ${showDims(p.shape)} tile, but this view is ${showDims(view.shape)} (${view.info.dims.length}-d \`${view.tensor.name}\` with ${dropped} leading ${dropped === 1 ? "index" : "indices"})` +
-      shapeHint(view.info.dims.length, p.shape.length, dropped), { related });
+      shapeHint(view.info.dims.length, p.shape.length, dropped), { related: related() });
   }
   if ((p.direction === "out" || p.direction === "inout") && tensor?.direction?.value === "in") {
-    ctx.report("WSP0313", value, `parameter \`${p.name}\` is \`${p.direction}\` (the kernel writes it), but \`${view.tensor.name}\` is declared \`in\` (read-only); pass a tensor declared \`out\`, \`inout\` or without direction`, { related });
+    ctx.report("WSP0313", value, `parameter \`${p.name}\` is \`${p.direction}\` (the kernel writes it), but \`${view.tensor.name}\` is declared \`in\` (read-only); pass a tensor declared \`out\`, \`inout\` or without direction`, { related: related() });
   }
 }
 

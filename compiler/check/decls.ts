@@ -5,7 +5,7 @@ import type {
 import { matchArguments } from "./args.js";
 import { env, type CheckContext } from "./context.js";
 import { checkAssignable, checkExpr, checkIntExpr, constInt } from "./expr.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean, suggestion } from "./suggest.js";
 import {
   Scope, describeDecl, showDims, withArticle, type AxisShape, type DeclSymbol, type Dim, type KernelParamInfo, type LocalSymbol, type Value,
 } from "./symbols.js";
@@ -99,7 +99,8 @@ export function resolveKind<K extends DeclSymbol["decl"]["kind"]>(
   if (!symbol) {
     if (ctx.isBrokenImport(name.text)) return undefined;
     const candidates = [...ctx.globalNames()].filter((n) => ctx.resolveGlobal(n)?.decl.kind === kind);
-    ctx.report("WSP0101", name, `unknown ${what} \`${name.text}\`${didYouMean(name.text, candidates)}`);
+    const s = suggestion(name.text, candidates, ctx.module.file, name);
+    ctx.report("WSP0101", name, `unknown ${what} \`${name.text}\`${s.hint}`, { fixes: s.fixes });
     return undefined;
   }
   ctx.sem.references.set(name, { kind: "global", symbol });

@@ -1,7 +1,7 @@
 import type { BinaryExpr, CallExpr, Expr, Ident, NameExpr, Span, TaskAttrExpr, UnaryExpr } from "../../grammar/ast.js";
 import { matchArguments } from "./args.js";
 import type { CheckContext, ExprEnv } from "./context.js";
-import { didYouMean } from "./suggest.js";
+import { didYouMean, suggestion } from "./suggest.js";
 import { describeDecl, withArticle, type Value } from "./symbols.js";
 import { I64_MAX, I64_MIN, U64_MAX, isInteger, rangeOf, showTy, tyOfDeclared, wrap, type Ty } from "./types.js";
 
@@ -128,7 +128,8 @@ function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
     if (ctx.isBrokenImport(name)) return ERROR;
     const candidates = [...(env.scope?.visible() ?? []), ...ctx.globalNames()];
     if (env.role === "runtime" && env.inReplicatedProcess) candidates.push("replica");
-    ctx.report("WSP0101", e, `unknown name \`${name}\`${didYouMean(name, candidates)}`);
+    const s = suggestion(name, candidates, ctx.module.file, e.name);
+    ctx.report("WSP0101", e, `unknown name \`${name}\`${s.hint}`, { fixes: s.fixes });
     return ERROR;
   }
   ctx.sem.references.set(e.name, { kind: "global", symbol });

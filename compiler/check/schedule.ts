@@ -4,7 +4,7 @@ import type { TaskSite } from "./body.js";
 import { env, type CheckContext, type TaskAttributeUse } from "./context.js";
 import { resolveKind } from "./decls.js";
 import { checkAssignable, checkExpr, constInt } from "./expr.js";
-import { closestName, didYouMean } from "./suggest.js";
+import { closestName, didYouMean, suggestion } from "./suggest.js";
 import { describeDecl, withArticle, type DeclSymbol } from "./symbols.js";
 import { BYTE_UNITS, POOLS, WINDOW_MODES, WINDOW_UNITS } from "./target-model.js";
 
@@ -59,7 +59,8 @@ function resolveSubject(ctx: CheckContext, decl: ScheduleDecl): DeclSymbol | und
       ctx.report("WSP0204", name, `\`${name.text}\` is ${withArticle(describeDecl(symbol.decl))}, but a schedule names the workload or pipeline it schedules${didYouMean(name.text, candidates)}`);
       return undefined;
     }
-    if (!ctx.isBrokenImport(name.text)) ctx.report("WSP0101", name, `unknown workload or pipeline \`${name.text}\`${didYouMean(name.text, candidates)}`);
+    const s = suggestion(name.text, candidates, ctx.module.file, name);
+    if (!ctx.isBrokenImport(name.text)) ctx.report("WSP0101", name, `unknown workload or pipeline \`${name.text}\`${s.hint}`, { fixes: s.fixes });
     return undefined;
   }
   ctx.sem.references.set(name, { kind: "global", symbol });

@@ -1,3 +1,6 @@
+import type { Span } from "../../grammar/ast.js";
+import type { Fix } from "../diagnostic.js";
+
 /**
  * Edit distance with adjacent transpositions (optimal string alignment), bounded for speed: gives
  * up (returning `limit + 1`) as soon as a row exceeds `limit`. `rows` are scratch buffers reused
@@ -62,4 +65,23 @@ export function closestName(name: string, candidates: Iterable<string>): string 
 export function didYouMean(name: string, candidates: Iterable<string>): string {
   const s = closestName(name, candidates);
   return s === undefined ? "" : `; did you mean \`${s}\`?`;
+}
+
+/** A "did you mean" as message text and as the fix that makes the change (none without a suggestion). */
+export interface Suggestion {
+  readonly hint: string;
+  readonly fixes: readonly Fix[];
+}
+
+/**
+ * The suggestion for the unknown `name` written at `at` of `file`: the same text as `didYouMean`,
+ * plus a fix replacing the name by the suggested one, which editors offer as a quick fix.
+ */
+export function suggestion(name: string, candidates: Iterable<string>, file: string, at: Span): Suggestion {
+  const s = closestName(name, candidates);
+  if (s === undefined) return { hint: "", fixes: [] };
+  return {
+    hint: `; did you mean \`${s}\`?`,
+    fixes: [{ message: `change \`${name}\` to \`${s}\``, edits: [{ file, start: at.start, end: at.end, newText: s }] }],
+  };
 }

@@ -85,6 +85,13 @@ export class Scope {
     }
   }
 
+  /** Adds the visible local names to `names`, innermost first (as `visible` lists them). */
+  addVisibleNames(names: Set<string>): void {
+    for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
+      scope.names.forEach((_, name) => names.add(name));
+    }
+  }
+
   /** All visible local names, innermost first (for "did you mean"). */
   *visible(): Iterable<string> {
     yield* this.names.keys();

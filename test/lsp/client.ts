@@ -1,5 +1,5 @@
 /**
- * A real LSP client for the tests: spawns the built `dist/lsp/server.js --stdio` and talks to it
+ * A real LSP client for the tests: spawns the built `dist/bin/wsp-lsp.js --stdio` and talks to it
  * through vscode-languageserver-protocol, as an editor would.
  */
 import { fork, spawn, type ChildProcess } from "node:child_process";
@@ -13,7 +13,8 @@ import {
 } from "vscode-languageserver-protocol/node";
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const SERVER = path.join(REPO, "dist", "lsp", "server.js");
+/** The `wsp-lsp` bin as installed: the bundle `npm run build` makes (compiler/cli/bundle.mjs). */
+export const SERVER = path.join(REPO, "dist", "bin", "wsp-lsp.js");
 
 /** Source with `<|>` cursor markers: the text without them, and where each stood. */
 export function marked(source: string): { text: string; offsets: number[]; positions: Position[] } {
@@ -59,9 +60,9 @@ export class TestClient {
     this.connection.listen();
   }
 
-  /** The server over stdio (`--stdio`). */
-  static start(): Promise<TestClient> {
-    return TestClient.initialize(new TestClient(spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] })));
+  /** The server over stdio (`--stdio`), optionally with a workspace folder (a file URI). */
+  static start(rootUri: string | null = null): Promise<TestClient> {
+    return TestClient.initialize(new TestClient(spawn(process.execPath, [SERVER, "--stdio"], { stdio: ["pipe", "pipe", "pipe"] })), rootUri);
   }
 
   /** The server over Node IPC (`--node-ipc`), as VS Code's client starts it. */
@@ -69,10 +70,16 @@ export class TestClient {
     return TestClient.initialize(new TestClient(fork(SERVER, ["--node-ipc"], { stdio: ["ignore", "ignore", "pipe", "ipc"] }), true));
   }
 
-  private static async initialize(client: TestClient): Promise<TestClient> {
-    const init: InitializeResult = await client.connection.sendRequest(InitializeRequest.type, {
-      processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null,
-    });
+  private static async initialize(client: TestClient, rootUri: string | null = null): Promise<TestClient> {
+    // A server that dies while starting (a half-rebuilt dist/) fails the test with its stderr
+    // instead of leaving it waiting for an answer that never comes.
+    let stderr = "";
+    client.child.stderr?.on("data", (d: Buffer) => { stderr += String(d); });
+    const died = new Promise<never>((_, reject) => client.child.once("exit", (code) => reject(new Error(`the server exited (${code}) while starting: ${stderr.slice(0, 2000)}`))));
+    const init: InitializeResult = await Promise.race([died, client.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid, rootUri, capabilities: {}, workspaceFolders: rootUri ? [{ uri: rootUri, name: "workspace" }] : null,
+    })]);
+    died.catch(() => undefined); // after a successful start, a later exit is the test's business
     client.capabilities = init.capabilities;
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;

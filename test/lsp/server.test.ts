@@ -13,7 +13,10 @@ import { marked, positionOf, REPO, TestClient } from "./client.js";
 
 const TIMEOUT = 60_000;
 
-/** examples/deadlock_ring.wsp with a doc comment, a policy import and a schedule. */
+/**
+ * examples/deadlock_ring.wsp with a doc comment, a policy import and a schedule, and without its
+ * deadlock: `right` sends before it receives, so the program checks clean.
+ */
 const RING = `module examples.deadlock_ring
 
 use std.targets.{a2a3sim}
@@ -28,7 +31,7 @@ pipeline ring {
   channel ping depth 1
   channel pong depth 1
   process left  { for i in n { recv v from pong; STEP; send ping(i) } }
-  process right { for i in n { recv v from ping; step(S[i]); send pong(i) } }
+  process right { for i in n { send pong(i); recv v from ping; step(S[i]) } }
 }
 
 schedule ring on a2a3sim { dispatch round_robin(4) }
@@ -153,7 +156,7 @@ describe("wsp-lsp over stdio", () => {
   });
 
   it("goes to the definition of a loop variable and of the use item it was imported by", { timeout: TIMEOUT }, async () => {
-    const src = ringWith("step(S[i])").replace("process right { for i in n { recv v from ping; step(S[i])", "process right { for <|>i in n { recv v from ping; step(S[<|>i])")
+    const src = ringWith("step(S[i])").replace("process right { for i in n { send pong(i); recv v from ping; step(S[i])", "process right { for <|>i in n { send pong(i); recv v from ping; step(S[<|>i])")
       .replace("use std.policies.{round_robin}", "use std.policies.{round_ro<|>bin}");
     const { uri, at } = await openMarked("ring.wsp", src);
     const local = await request<Location | null>(DefinitionRequest.type, { textDocument: { uri }, position: at[2] });
