@@ -1,6 +1,6 @@
 /**
  * Language-server latency and memory, through a real client over stdio against the built server
- * (dist/lsp/server.js), on a generated 5,000-line workspace: `lib.wsp` and nine modules that
+ * (dist/bin/wsp-lsp.js, the `wsp-lsp` bin), on a generated 5,000-line workspace: `lib.wsp` and nine modules that
  * import it, 500 lines each (bench/generate.mjs). Measures, with the debounce set to 0 so the
  * analysis alone is timed:
  *   - diagnostics after an edit (didChange sent → publishDiagnostics received) in a leaf module,
@@ -24,7 +24,7 @@ import {
 import { largeProgram } from "./generate.mjs";
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const SERVER = path.join(REPO, "dist", "lsp", "server.js");
+const SERVER = path.join(REPO, "dist", "bin", "wsp-lsp.js");
 const EDITS = Number(process.argv[2] ?? 1000);
 const MODULES = 9;
 const LINES = 500;

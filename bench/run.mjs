@@ -108,3 +108,5 @@ builds();
 simulator();
 simulatorMemory();
 benchDeadlocks();
+// The language server in its own process, through a real client (bench/lsp.mjs).
+spawnSync(process.execPath, [new URL("./lsp.mjs", import.meta.url).pathname], { stdio: "inherit" });

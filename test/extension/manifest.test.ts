@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "../../grammar/parse.js";
+import { TOKEN_TYPES } from "../../compiler/services/semantic-tokens.js";
 import { REPO_ROOT } from "../helpers/memory-host.js";
 
 const EXT = path.join(REPO_ROOT, "vscode-extension");
@@ -21,6 +22,7 @@ interface Manifest {
     languages: { id: string; extensions: string[]; configuration: string }[];
     grammars: { language: string; scopeName: string; path: string }[];
     snippets: { language: string; path: string }[];
+    semanticTokenTypes: { id: string; superType: string; description: string }[];
     commands: { command: string }[];
     configuration: { properties: Record<string, { type: string; default: unknown; enum?: string[] }> };
   };
@@ -54,6 +56,16 @@ describe("extension manifest", () => {
     expect(c.grammars).toEqual([{ language: "wsp", scopeName: "source.wsp", path: "./dist/syntaxes/wsp.tmLanguage.json" }]);
     expect(c.snippets).toEqual([{ language: "wsp", path: "./snippets/wsp.json" }]);
     expect(manifest.main).toBe("./dist/extension.js");
+  });
+
+  it("declares every semantic token type the server uses that VS Code does not know, with a standard fallback", () => {
+    const standard = new Set(["namespace", "class", "enum", "interface", "struct", "typeParameter", "type", "parameter", "variable", "property", "enumMember", "event", "function", "method", "macro", "keyword", "modifier", "comment", "string", "number", "regexp", "operator", "decorator"]);
+    const declared = new Map(manifest.contributes.semanticTokenTypes.map((t) => [t.id, t.superType]));
+    for (const t of TOKEN_TYPES) {
+      if (standard.has(t)) continue;
+      expect(declared.has(t), t).toBe(true);
+      expect(standard.has(declared.get(t)!), `${t}'s fallback ${declared.get(t)}`).toBe(true);
+    }
   });
 
   it("asks for the VS Code version that @types/vscode describes (vsce refuses a mismatch)", () => {
