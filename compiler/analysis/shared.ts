@@ -2,7 +2,7 @@
  * What the analyses of one checked program share, so that each piece of work is done once per
  * program rather than once per unit or per analysis: one numbering of the program's declarations,
  * one lowering of each workload or process body (the deadlock model and the dispatch lint both
- * read it), and memo tables of results that are functions of their keys alone.
+ * read it; without operands and locations, which neither reads), and memo tables of results that are functions of their keys alone.
  *
  * Keyed by the program's `Semantics`, which nothing writes to once the program is checked (the
  * analyses run only then), so every entry is a function of immutable inputs and dies with them.
@@ -95,7 +95,9 @@ export function loweredBody(result: CheckResult, unit: BuildUnit, block: Block):
   let l = s.lowered.get(block);
   if (!l) {
     const m = unit.subject.module;
-    l = lowerBody(block, result.semantics, unitNumbering(result, unit), m.file, m.source.lineMap);
+    // The analyses read neither call arguments, load views nor locations (deadlock/model.ts and
+    // lints/task-enumeration.ts take those from the tree): leaving them out saves their bytecode.
+    l = lowerBody(block, result.semantics, unitNumbering(result, unit), m.file, m.source.lineMap, { operands: false, locations: false });
     s.lowered.set(block, l);
   }
   return l;

@@ -28,8 +28,21 @@ export interface Numbering {
   readonly channels: ReadonlyMap<string, number>;
 }
 
+/**
+ * What a lowering may leave out. The package needs everything; the analyses (compiler/analysis/
+ * shared.ts) read neither operands nor locations, and skipping them saves their bytecode and strings.
+ */
+export interface LowerOptions {
+  /** Call arguments and load views (else `args` and `index` are empty). */
+  readonly operands?: boolean;
+  /** Source locations (else every `loc` is ""). */
+  readonly locations?: boolean;
+}
+
 interface BodyLowering {
   readonly sem: Semantics;
+  readonly operands: boolean;
+  readonly locations: boolean;
   readonly numbering: Numbering;
   readonly file: string;
   readonly lineMap: LineMap;
@@ -40,8 +53,8 @@ interface BodyLowering {
 }
 
 /** Lowers one workload or process body. Variables are numbered by nesting depth. */
-export function lowerBody(block: Block, sem: Semantics, numbering: Numbering, file: string, lineMap: LineMap): { body: PlanStmt[]; vars: number } {
-  const l: BodyLowering = { sem, numbering, file, lineMap, vars: new Map(), maxVars: 0 };
+export function lowerBody(block: Block, sem: Semantics, numbering: Numbering, file: string, lineMap: LineMap, options: LowerOptions = {}): { body: PlanStmt[]; vars: number } {
+  const l: BodyLowering = { sem, operands: options.operands ?? true, locations: options.locations ?? true, numbering, file, lineMap, vars: new Map(), maxVars: 0 };
   const body = lowerBlock(block, l, 0);
   return { body, vars: l.maxVars };
 }
@@ -60,6 +73,7 @@ function code(e: Expr, l: BodyLowering): Code {
 }
 
 function loc(l: BodyLowering, at: { start: number }): string {
+  if (!l.locations) return "";
   const p = l.lineMap.position(at.start);
   return `${l.file}:${p.line}:${p.col}`;
 }
@@ -157,7 +171,7 @@ function lowerStmt(s: Stmt, l: BodyLowering, depth: number): { stmt: PlanStmt; d
 }
 
 function lowerView(tensor: Ident, indices: readonly Expr[], l: BodyLowering): { tensor: number; index: Code[] } {
-  return { tensor: l.numbering.tensors.get(globalOf(tensor, l))!, index: indices.map((i) => code(i, l)) };
+  return { tensor: l.numbering.tensors.get(globalOf(tensor, l))!, index: l.operands ? indices.map((i) => code(i, l)) : [] };
 }
 
 /** A call's arguments in parameter order (named ones placed by the checker's matching). */
@@ -165,6 +179,7 @@ function lowerCall(callee: Ident, args: readonly Arg[], l: BodyLowering, at: str
   const kernel = globalOf(callee, l);
   const map = l.sem.argumentMaps.get(args);
   if (!map || kernel.decl.kind !== "Kernel") throw new Error(`call to ${callee.text} was not checked`);
+  if (!l.operands) return { op: "call", kernel: l.numbering.kernels.get(kernel)!, args: [], loc: at };
   const info = l.sem.kernels.get(kernel.decl)!;
   const lowered: PlanArg[] = info.params.map((p, i) => {
     const value = args[map[i]!]!.value;
