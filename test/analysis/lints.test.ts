@@ -312,6 +312,19 @@ describe("WSP1004 / WSP1005 dispatch", () => {
     expect(only("WSP1004", "WSP1005", "WSP1007")(checkText(grid("schedule w on a2a3sim { dispatch affinity(task.i, 8) }"))).map((l) => l.slice(0, 13))).toEqual(["11:34 WSP1004"]);
   });
 
+  it("names each unit's own kernel when alike units share one computed verdict", () => {
+    // w1 and w2 have the same shape (8 tasks of one call) and policy: one enumeration serves both,
+    // and each message must still name its own kernel. round_robin(8): task 4 goes to scheduler 4.
+    const text = ["use std.targets.{a2a3sim}", "use std.policies.{round_robin}", "tensor X: f32[8, 64] in", "tensor Y: f32[8, 64] out", "tensor Z: f32[8, 64] out",
+      "kernel k1(src: in f32[64], dst: out f32[64]) on aiv cycles 10", "kernel k2(src: in f32[64], dst: out f32[64]) on aiv cycles 10", "axis b = dense(8)",
+      "workload w1 { parallel i in b { k1(X[i], Y[i]) } }", "workload w2 { parallel i in b { k2(X[i], Z[i]) } }",
+      "schedule w1 on a2a3sim { dispatch round_robin(8) }", "schedule w2 on a2a3sim { dispatch round_robin(8) }", ""].join("\n");
+    expect(only("WSP1005")(checkText(text))).toEqual([
+      "11:47 WSP1005 `round_robin(8)` sends task 4 (`k1`) to scheduler 4, but a2a3sim has 4 schedulers (0 … 3): a dispatch index ≥ 4 stops the run with an error; use 4",
+      "12:47 WSP1005 `round_robin(8)` sends task 4 (`k2`) to scheduler 4, but a2a3sim has 4 schedulers (0 … 3): a dispatch index ≥ 4 stops the run with an error; use 4",
+    ]);
+  });
+
   it("says `can` for tasks whose existence depends on launch values, and offers no fix when no constant argument bounds the index", () => {
     const dyn = ["use std.targets.{a2a3sim}", "use std.policies.{round_robin}", "symbol batch: u64", "tensor X: f32[batch, 64] in", "tensor Y: f32[batch, 64] out", COPY, "axis b = dyn(batch)",
       "workload w { parallel i in b { copy(X[i], Y[i]) } }", "schedule w on a2a3sim { dispatch round_robin(6) }", ""].join("\n");

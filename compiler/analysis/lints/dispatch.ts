@@ -1,5 +1,5 @@
 import type { CallStmt, DispatchDirective, Ident, PipelineDecl, PolicyDecl } from "../../../grammar/ast.js";
-import { EvalError, Program, type EvalEnv } from "../../../runtime/bytecode.js";
+import { EvalError, Program, type Code, type EvalEnv } from "../../../runtime/bytecode.js";
 import type { ScalarType } from "../../../runtime/package/types.js";
 import { narrow } from "../../../runtime/sim/values.js";
 import { CAPABILITIES } from "../../capabilities.js";
@@ -11,7 +11,7 @@ import { codeEnv, type Numbering } from "../../package/plan.js";
 import type { CheckResult } from "../../program.js";
 import type { BuildUnit } from "../../units.js";
 import { loweredBody, sharedMemo, unitNumbering } from "../shared.js";
-import { enumerateTasks, type Enumeration, type EnumerationBody, type TaskCount, type TaskGroup } from "./task-enumeration.js";
+import { enumerateTasks, enumerationKey, type Enumeration, type EnumerationBody, type TaskCount, type TaskGroup } from "./task-enumeration.js";
 
 /**
  * The schedule's dispatch policy evaluated over the program's tasks, where their attributes are
@@ -50,15 +50,30 @@ export function lintDispatch(result: CheckResult, unit: LintUnit): Diagnostic[] 
   const others = [...model.reads].filter((n) => n !== "seq");
   if (model.reads.has("seq") && others.length > 0 && unit.subject.decl.kind === "Pipeline") return []; // seq order is the simulation's
   const seqOnly = model.reads.has("seq") && others.length === 0;
-  const enumeration = enumerateTasks({
-    sem,
-    axes: numbering.axisList,
-    bodies: bodies(result, unit),
-    needs: seqOnly ? new Set() : model.reads,
-    perTask: model.reads.has("seq") && !seqOnly,
-    budget: BUDGET,
-  });
-  const outcome = (override?: Override): Outcome => (seqOnly ? seqOutcome(model, enumeration, schedulers, override) : groupOutcome(model, enumeration, schedulers, override));
+  const S = schedulers;
+  const bodyList = bodies(result, unit);
+  // Units whose bodies enumerate alike share the outcomes, their calls mapped by position.
+  const { key, calls } = enumerationKey(sem, numbering.axisList, bodyList);
+  let enumeration: Enumeration | undefined;
+  const compute = (override?: Override): Outcome => {
+    enumeration ??= enumerateTasks({
+      sem,
+      axes: numbering.axisList,
+      bodies: bodyList,
+      needs: seqOnly ? new Set() : model.reads,
+      perTask: model.reads.has("seq") && !seqOnly,
+      budget: BUDGET,
+    });
+    return seqOnly ? seqOutcome(model, enumeration, S, override) : groupOutcome(model, enumeration, S, override);
+  };
+  const outcome = (override?: Override): Outcome => {
+    const k = `${key}#${S}#${override ? `${override.index}=${override.value}` : ""}`;
+    const known = model.outcomes.get(k);
+    if (known) return concrete(known, calls);
+    const o = compute(override);
+    model.outcomes.set(k, abstract(o, calls));
+    return o;
+  };
   return verdicts(ctx, model, outcome);
 }
 
@@ -115,12 +130,25 @@ interface PolicyModel {
   readonly constantArgs: readonly number[];
   /** For a policy of `task.seq` alone: its values from seq 0 on, by override. */
   readonly seqValues: Map<string, (bigint | undefined)[]>;
+  /** Outcomes by enumeration key, scheduler count and override, calls by position (`abstract`). */
+  readonly outcomes: Map<string, AbstractOutcome>;
+  /** Their scans (`seqScan`), by override, limit and scheduler count. */
+  readonly seqScans: Map<string, SeqScan>;
+  /** `reads` in a fixed order: the key path of `memo`. */
+  readonly readList: readonly string[];
+  /** Values already computed, by override then by the read attributes' values in `readList` order
+   *  (nested maps: no key is built per task). Shared by every unit that calls the policy alike. */
+  readonly memo: Map<string, ValueMemo>;
 }
+
+/** Nested by attribute value; the innermost level holds the result (null: cannot be evaluated). */
+type ValueMemo = Map<bigint, ValueMemo | bigint | null>;
 
 /**
  * The policy as a directive calls it. The body and `let`s are compiled once per policy and
- * program; the model, with its values over `seq`, once per policy and compiled arguments (units
- * that call a policy alike share it: `hash(task.seq, 4)` in every schedule is evaluated once).
+ * program; the model, with its values and outcomes, once per compiled policy and arguments (units
+ * that call a policy alike share it: `hash(task.seq, 4)` in every schedule is evaluated once, and
+ * so are policies declared alike under different names).
  */
 function policyModel(result: CheckResult, d: DispatchDirective, policy: DeclSymbol, numbering: Numbering): PolicyModel {
   const sem = result.semantics;
@@ -145,12 +173,17 @@ function policyModel(result: CheckResult, d: DispatchDirective, policy: DeclSymb
     m = {
       params: decl.params.map((p) => ({ type: p.type.name as ScalarType })),
       args: argCodes.map((c) => Program.prepare(c)),
-      lets: body.lets,
-      body: body.body,
+      // Prepared here, once per shape: policies compiled alike share these programs.
+      lets: body.lets.map((l) => ({ var: l.var, program: Program.prepare(l.code) })),
+      body: Program.prepare(body.body),
       reads,
       readsLaunchValues,
       constantArgs,
       seqValues: new Map(),
+      seqScans: new Map(),
+      outcomes: new Map(),
+      readList: [...reads],
+      memo: new Map(),
     };
     models.set(key, m);
   }
@@ -160,8 +193,8 @@ function policyModel(result: CheckResult, d: DispatchDirective, policy: DeclSymb
 interface PolicyBody {
   /** Tells policies apart in memo keys. */
   readonly id: number;
-  readonly lets: PolicyModel["lets"];
-  readonly body: Program;
+  readonly lets: readonly { readonly var: number; readonly code: Code }[];
+  readonly body: Code;
   readonly reads: ReadonlySet<string>;
   readonly readsLaunchValues: boolean;
 }
@@ -183,10 +216,19 @@ function policyBody(result: CheckResult, decl: PolicyDecl, numbering: Numbering)
       if (ins[0] === "slot" || ins[0] === "sym" || ins[0] === "replica") readsLaunchValues = true;
     }
   }
+  // Told apart by what they compile to: policies declared alike (say one per workload) share one
+  // model, and with it the values already computed.
+  const ids = sharedMemo<string, number>(result, "dispatch-policy-code");
+  const shape = JSON.stringify([decl.params.map((p) => p.type.name), letCodes, bodyCode]);
+  let id = ids.get(shape);
+  if (id === undefined) {
+    id = ids.size;
+    ids.set(shape, id);
+  }
   b = {
-    id: bodies.size,
-    lets: letCodes.map((c, i) => ({ var: decl.params.length + i, program: Program.prepare(c) })),
-    body: Program.prepare(bodyCode),
+    id,
+    lets: letCodes.map((c, i) => ({ var: decl.params.length + i, code: c })),
+    body: bodyCode,
     reads,
     readsLaunchValues,
   };
@@ -201,21 +243,22 @@ interface Override {
 }
 
 /**
- * The policy's value at seq = 0 … limit−1 for a policy of `task.seq` alone (undefined where it
- * cannot be evaluated): a function of the model and the override only, so computed once.
+ * The policy's value at a seq for a policy of `task.seq` alone (undefined where it cannot be
+ * evaluated): a function of the model and the override only, so each is computed once, in order,
+ * and only as far as some scan reads.
  */
-function seqValues(m: PolicyModel, limit: number, override?: Override): readonly (bigint | undefined)[] {
+function seqValue(m: PolicyModel, seq: number, override?: Override): bigint | undefined {
   const key = override ? `${override.index}=${override.value}` : "";
   let values = m.seqValues.get(key);
   if (!values) {
     values = [];
     m.seqValues.set(key, values);
   }
-  for (let seq = values.length; seq < limit; seq++) {
-    const s = BigInt(seq);
+  for (let next = values.length; next <= seq; next++) {
+    const s = BigInt(next);
     values.push(evaluate(m, (n) => (n === "seq" ? s : undefined), override));
   }
-  return values;
+  return values[seq];
 }
 
 /** The runtime's evaluation (runtime/sim/policies.ts, `reference`); undefined when it reads something not static. */
@@ -252,6 +295,37 @@ interface Outcome {
   readonly capped: boolean;
 }
 
+/** An outcome with each call replaced by its position in the walk order (`enumerationKey`; −1: none). */
+interface AbstractOutcome {
+  readonly used: readonly (readonly [bigint, number])[];
+  readonly complete: boolean;
+  readonly tasks: TaskCount;
+  readonly over: { readonly value: bigint; readonly call: number; readonly certain: boolean; readonly seq: bigint | undefined } | undefined;
+  readonly capped: boolean;
+}
+
+function abstract(o: Outcome, calls: readonly CallStmt[]): AbstractOutcome {
+  const at = (c: CallStmt | undefined): number => (c ? calls.indexOf(c) : -1);
+  return {
+    used: [...o.used].map(([r, c]) => [r, at(c)] as const),
+    complete: o.complete,
+    tasks: o.tasks,
+    over: o.over && { ...o.over, call: at(o.over.call) },
+    capped: o.capped,
+  };
+}
+
+function concrete(a: AbstractOutcome, calls: readonly CallStmt[]): Outcome {
+  const call = (i: number): CallStmt | undefined => (i >= 0 ? calls[i] : undefined);
+  return {
+    used: new Map(a.used.map(([r, i]) => [r, call(i)])),
+    complete: a.complete,
+    tasks: a.tasks,
+    over: a.over && { ...a.over, call: call(a.over.call) },
+    capped: a.capped,
+  };
+}
+
 function groupOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Override): Outcome {
   const used = new Map<bigint, CallStmt | undefined>();
   let complete = !e.capped && e.tasks.max !== undefined;
@@ -263,7 +337,7 @@ function groupOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Over
     if (g.count === 0n) continue;
     // Alike to the last group: its result was counted already (the first call keeps the credit).
     if (lastAttrs === g.attrs && lastSeq === g.seq) continue;
-    const r = evaluate(m, (n) => (n === "seq" ? g.seq : g.attrs.get(n)), override);
+    const r = groupValue(m, g, override);
     lastAttrs = g.attrs;
     lastSeq = g.seq;
     if (r === undefined) {
@@ -276,30 +350,92 @@ function groupOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Over
   return { used, complete, tasks: e.tasks, over, capped: e.capped };
 }
 
+/** The policy's value for a group's tasks, computed once per model, override and attribute values. */
+function groupValue(m: PolicyModel, g: TaskGroup, override?: Override): bigint | undefined {
+  if (m.readsLaunchValues) return undefined;
+  const okey = override ? `${override.index}=${override.value}` : "";
+  let level = m.memo.get(okey);
+  if (!level) {
+    level = new Map();
+    m.memo.set(okey, level);
+  }
+  const list = m.readList;
+  // A policy that reads no attribute has one value: kept under the key 0 of the top level.
+  let key = 0n;
+  for (let i = 0; i < list.length; i++) {
+    const n = list[i]!;
+    const v = n === "seq" ? g.seq : g.attrs.get(n);
+    if (v === undefined) return undefined;
+    if (i === list.length - 1) {
+      key = v;
+      break;
+    }
+    let next = level.get(v) as ValueMemo | undefined;
+    if (!next) {
+      next = new Map();
+      level.set(v, next);
+    }
+    level = next;
+  }
+  const known = level.get(key) as bigint | null | undefined;
+  if (known !== undefined) return known ?? undefined;
+  const r = evaluate(m, (n) => (n === "seq" ? g.seq : g.attrs.get(n)), override);
+  level.set(key, r ?? null);
+  return r;
+}
+
 /** A policy of `task.seq` alone: its values over seq = 0 … T−1 (T at most the task count). */
 function seqOutcome(m: PolicyModel, e: Enumeration, S: bigint, override?: Override): Outcome {
   const max = e.tasks.max;
   // Unbounded (a loop of launch-time size, a `consume`): only `over` can be found, so a sample.
   const limit = max === undefined ? BigInt(UNBOUNDED_SAMPLE) : max < BigInt(BUDGET) ? max : BigInt(BUDGET);
   const callAt = seqCalls(e);
+  const scan = seqScan(m, Number(limit), S, override);
   const used = new Map<bigint, CallStmt | undefined>();
+  for (const [r, seq] of scan.firsts) used.set(r, callAt(BigInt(seq)));
   let over: Outcome["over"];
+  if (scan.over) {
+    const seq = BigInt(scan.over.seq);
+    over = { value: scan.over.value, call: callAt(seq), certain: seq < e.tasks.min, seq };
+  }
+  const capped = e.capped || (max !== undefined && max > limit);
+  return { used, complete: !capped && scan.placed && max !== undefined, tasks: e.tasks, over, capped };
+}
+
+/** What seq = 0 … limit−1 do under S schedulers: each index's first seq, in order, until an undefined value or one ≥ S. */
+interface SeqScan {
+  readonly firsts: readonly (readonly [bigint, number])[];
+  readonly over: { readonly value: bigint; readonly seq: number } | undefined;
+  readonly placed: boolean;
+}
+
+/** `SeqScan`, a function of the model, the override, the limit and S only: computed once for the units that share them. */
+function seqScan(m: PolicyModel, limit: number, S: bigint, override?: Override): SeqScan {
+  const key = `${override ? `${override.index}=${override.value}` : ""}|${limit}|${S}`;
+  let scan = m.seqScans.get(key);
+  if (scan) return scan;
+  const firsts: [bigint, number][] = [];
+  const seen = new Set<bigint>();
+  let over: SeqScan["over"];
   let placed = true;
-  const values = seqValues(m, Number(limit), override);
-  for (let seq = 0n; seq < limit; seq++) {
-    const r = values[Number(seq)];
+  for (let seq = 0; seq < limit; seq++) {
+    const r = seqValue(m, seq, override);
     if (r === undefined) {
       placed = false;
       break;
     }
     if (r >= S) {
-      over = { value: r, call: callAt(seq), certain: seq < e.tasks.min, seq };
+      over = { value: r, seq };
       break;
     }
-    if (!used.has(r)) used.set(r, callAt(seq));
+    if (!seen.has(r)) {
+      seen.add(r);
+      firsts.push([r, seq]);
+    }
   }
-  const capped = e.capped || (max !== undefined && max > limit);
-  return { used, complete: !capped && placed && max !== undefined, tasks: e.tasks, over, capped };
+  scan = { firsts, over, placed };
+  m.seqScans.set(key, scan);
+  return scan;
 }
 
 /** The call of the task with a given seq, when submission order is known (a single orchestrator, counts known). */

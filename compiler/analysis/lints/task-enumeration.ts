@@ -432,3 +432,60 @@ class Enumerator {
     return found;
   }
 }
+
+/**
+ * Everything `enumerateTasks` reads from its bodies, as a string, with their calls in walk order:
+ * two inputs with the same key (and the same needs, perTask and budget) enumerate alike, call for
+ * call, so a caller may compute a result once and map its calls by position. Linear in the plan
+ * (not in the tasks). Left out: what the walk never reads (loads, sends, closes, call operands,
+ * and the constants of a condition that reads a launch value: it is undecided whatever they are).
+ */
+/** Instructions that make a condition undecided here (`compiled`). */
+const LAUNCH_READS = new Set(["slot", "sym", "task", "replica"]);
+
+export function enumerationKey(sem: Semantics, axes: readonly DeclSymbol[], bodies: readonly EnumerationBody[]): { key: string; calls: CallStmt[] } {
+  const out: string[] = [];
+  const calls: CallStmt[] = [];
+  const varsOf = (code: Code | null): string => (code ?? []).flatMap((ins) => (ins[0] === "var" ? [ins[1]] : [])).join(",");
+  const size = (a: number): string => {
+    const axis = axes[a]?.decl;
+    const shape = axis?.kind === "Axis" ? sem.axes.get(axis) : undefined;
+    return shape?.kind === "dense" ? String(shape.size) : "?";
+  };
+  const block = (plan: readonly PlanStmt[], ast: Block): void => {
+    out.push("{");
+    plan.forEach((p, i) => stmt(p, ast.statements[i]!));
+    out.push("}");
+  };
+  const stmt = (p: PlanStmt, s: Stmt): void => {
+    switch (p.op) {
+      case "parallel": case "for":
+        out.push(`L${p.vars.join(",")}|${p.names.join(",")}|${p.axes.map(size).join(",")}|${p.rows.map(varsOf).join(";")}`);
+        return block(p.body, (s as Extract<Stmt, { kind: "Parallel" | "For" }>).body);
+      case "select": case "consume":
+        out.push(`S${p.var}|${p.name}|${p.op === "select" ? varsOf(p.row) : ""}`);
+        return block(p.body, (s as Extract<Stmt, { kind: "Select" | "Consume" }>).body);
+      case "when": {
+        const w = s as Extract<Stmt, { kind: "When" }>;
+        p.branches.forEach((b, i) => {
+          out.push(b.cond.some((ins) => LAUNCH_READS.has(ins[0])) ? `D${varsOf(b.cond)}` : `W${JSON.stringify(b.cond)}`);
+          block(b.body, w.branches[i]!.body);
+        });
+        if (p.else && w.otherwise) {
+          out.push("E");
+          block(p.else, w.otherwise);
+        }
+        return;
+      }
+      case "scope": return block(p.body, (s as Extract<Stmt, { kind: "Scope" }>).body);
+      case "recv": out.push(`R${p.var}|${p.name}`); return;
+      case "call": out.push("C"); calls.push(s as CallStmt); return;
+      default: return;
+    }
+  };
+  for (const b of bodies) {
+    out.push(`B${b.vars}|${b.replicas}`);
+    block(b.plan, b.ast);
+  }
+  return { key: out.join(" "), calls };
+}
