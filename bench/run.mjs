@@ -3,6 +3,7 @@
  * same run (machines here are shared and noisy; absolute times alone mean little).
  */
 import { spawnSync } from "node:child_process";
+import { performance } from "node:perf_hooks";
 import { parse } from "../dist/grammar/parse.js";
 import { checkProgram } from "../dist/compiler/program.js";
 import { buildUnits } from "../dist/compiler/units.js";
@@ -32,19 +33,23 @@ function frontEnd() {
   const tFmt = time(() => formatSource("bench/large.wsp", text));
   console.log(`  parse + format      ${tFmt.toFixed(1)} ms   (fmt's own work: ${(tFmt - tParse).toFixed(1)} ms)`);
   console.log(`  ratio check/parse   ${(tCheck / tParse).toFixed(2)}x   ratio fmt/parse ${(tFmt / tParse).toFixed(2)}x`);
-  analysesBreakdown(checkProgram(["bench/large.wsp"], host));
+  const analysesWall = analysesBreakdown(checkProgram(["bench/large.wsp"], host));
+  console.log(`  checker alone       ${(tCheck - analysesWall).toFixed(1)} ms   (parse + check minus the analyses' ${analysesWall.toFixed(1)} ms wall)`);
 }
 
 /**
  * The analyses that `parse + check` includes (compiler/analysis/index.ts), one line each: median
  * CPU ms over RUNS runs, each on a fresh copy of the checked program's `Semantics`, so nothing an
- * earlier run shared (lowerings, memo tables: compiler/analysis/shared.ts) is reused.
+ * earlier run shared (lowerings, memo tables: compiler/analysis/shared.ts) is reused. Returns the
+ * median wall milliseconds of all of them together.
  */
 function analysesBreakdown(result) {
   const samples = new Map();
+  const walls = [];
   for (let i = -1; i < RUNS; i++) {
     const fresh = { ...result, semantics: { ...result.semantics } };
     let total = 0;
+    const t0 = performance.now();
     for (const stage of analysisStages(fresh)) {
       const c0 = process.cpuUsage();
       stage.run();
@@ -54,9 +59,11 @@ function analysesBreakdown(result) {
       if (i >= 0) samples.set(stage.name, [...(samples.get(stage.name) ?? []), ms]);
     }
     if (i >= 0) samples.set("all analyses", [...(samples.get("all analyses") ?? []), total]);
+    if (i >= 0) walls.push(performance.now() - t0);
   }
-  console.log(`  analyses, cpu ms (median of ${RUNS}; included in parse + check; target: all < 40 ms)`);
+  console.log(`  analyses, cpu ms (median of ${RUNS}; included in parse + check)`);
   for (const [name, ms] of samples) console.log(`    ${name.padEnd(24)} ${median(ms).toFixed(1).padStart(6)} ms`);
+  return median(walls);
 }
 
 function builds() {
