@@ -33,6 +33,8 @@ export interface Analysis {
   readonly deadlock?: {
     readonly blocked: readonly Blocked[];
     readonly fixes: readonly Fix[];
+    /** The fix search stopped at its limit of trials (fixes.ts): no fix found proves none exists. */
+    readonly fixSearchExhausted: boolean;
     readonly unconditional: boolean;
     readonly ran: readonly Uint8Array[];
   };
@@ -89,7 +91,7 @@ function deadlockAnalysis(result: CheckResult, unit: AnalysisUnit, model: Model,
   const s = rep.state;
   const blocked = blockedList(model, rep.machine, s);
   const rule = kindOf(model, rep.machine, s, blocked);
-  const fixes = computeFixes({ result, unit, model, symbolValues, rule, blocked, state: s, budget });
+  const { fixes, exhausted } = computeFixes({ result, unit, model, symbolValues, rule, blocked, state: s, budget });
   const verdict: DeadlockVerdict = {
     kind: "deadlock",
     rule,
@@ -100,7 +102,7 @@ function deadlockAnalysis(result: CheckResult, unit: AnalysisUnit, model: Model,
     trace: traceOf(model, rep.recorder, blocked),
     fix: fixes[0],
   };
-  return { verdict, model, deadlock: { blocked, fixes, unconditional: !r.branched, ran: rep.machine.ran }, states: r.states };
+  return { verdict, model, deadlock: { blocked, fixes, fixSearchExhausted: exhausted, unconditional: !r.branched, ran: rep.machine.ran }, states: r.states };
 }
 
 /** The symbols a model needs and was not given (dyn sizes, conditions, tokens). */

@@ -59,16 +59,31 @@ function deadlockError(result: CheckResult, unit: AnalysisUnit, model: Model, a:
   const range = rangeOf(result, unit, model, v, blocked);
   const fills = v.channels.length > 0 ? ` Channels: ${v.channels.map((c) => `\`${c.name}\` ${c.fill}/${c.capacity}${c.closed ? " closed" : ""}`).join(", ")}.` : "";
   const window = Number.isFinite(v.window.size) ? ` Window: ${v.window.held} of ${v.window.size} places held by open scopes.` : "";
-  const trace = ` Trace: ${v.trace.map((t, i) => `${i + 1}. ${t.text}`).join("; ")}.`;
-  const fix = fixes[0] ? ` Smallest fix: ${fixes[0].message}.` : " No depth, window or scope change removes it: reorder the operations.";
+  const trace = ` Trace: ${capped(v.trace.map((t, i) => `${i + 1}. ${t.text}`), "steps")}.`;
+  const fix = fixes[0]
+    ? ` Smallest fix: ${fixes[0].message}.`
+    : a.deadlock!.fixSearchExhausted
+      ? " No fix was verified within the analysis budget: try a larger depth or window, or reorder the operations."
+      : " No depth, window or scope change removes it: reorder the operations.";
   const message = `deadlock (${unitLabel(unit)}): ${summary(model, v, blocked)}.${fills}${window}${trace}${fix}`;
   const related: RelatedInfo[] = blocked.map((b) => b.at);
   for (const [i, t] of v.trace.entries()) if (t.at && i < v.trace.length - blocked.length) related.push({ ...t.at, message: `step ${i + 1}: ${t.text}` });
   return makeDiagnostic(CODES[v.rule], range.file, range, message, { related, fixes });
 }
 
+/**
+ * At most MESSAGE_ITEMS entries of a list, then how many more: a pipeline of a hundred replicas
+ * would otherwise make a message of thousands of words. The related locations keep every one.
+ */
+const MESSAGE_ITEMS = 8;
+
+function capped(items: readonly string[], what: string): string {
+  if (items.length <= MESSAGE_ITEMS) return items.join("; ");
+  return `${items.slice(0, MESSAGE_ITEMS - 1).join("; ")}; … ${items.length - MESSAGE_ITEMS + 1} more ${what}; ${items[items.length - 1]}`;
+}
+
 function summary(model: Model, v: Extract<DeadlockVerdict, { kind: "deadlock" }>, blocked: readonly Blocked[]): string {
-  const waits = blocked.map((b) => b.at.message.replace(" waits here ", " waits ")).join("; ");
+  const waits = capped(blocked.map((b) => b.at.message.replace(" waits here ", " waits ")), "blocked processes");
   switch (v.rule) {
     case "channel-capacity": {
       const full = blocked.find((b) => "channel" in b.waitsOn && b.waitsOn.state === "full")!;

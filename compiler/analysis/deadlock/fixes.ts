@@ -32,21 +32,48 @@ export interface FixInput {
   readonly budget: number;
 }
 
+/**
+ * How many candidate fixes one deadlock may verify (each a whole re-analysis): a program with
+ * many blocked processes or channels would otherwise try them all, every keystroke.
+ */
+export const MAX_FIX_TRIALS = 64;
+
+/** The smallest fixes found, and whether the search for them stopped at `MAX_FIX_TRIALS`. */
+export interface FixSearch {
+  readonly fixes: Fix[];
+  readonly exhausted: boolean;
+}
+
+/** Verifies candidate models against the analysis, at most MAX_FIX_TRIALS times in all. */
+class Verifier {
+  private left = MAX_FIX_TRIALS;
+  constructor(private readonly budget: number) {}
+  get exhausted(): boolean {
+    return this.left <= 0;
+  }
+  free(model: Model): boolean {
+    if (this.left <= 0) return false;
+    this.left--;
+    return provedFree(model, this.budget);
+  }
+}
+
 /** Every verified fix, the preferred one first. */
-export function computeFixes(input: FixInput): Fix[] {
+export function computeFixes(input: FixInput): FixSearch {
+  const v = new Verifier(input.budget);
   const fixes: Fix[] = [];
-  if (input.rule !== "scope-exceeds-window") fixes.push(...depthFixes(input));
+  if (input.rule !== "scope-exceeds-window") fixes.push(...depthFixes(input, v));
   if (input.rule === "scope-exceeds-window" || input.rule === "scope-blocks-window") {
-    const w = windowFix(input);
+    const w = windowFix(input, v);
     if (w) fixes.push(w);
-    const split = scopeSplitFix(input);
+    const split = scopeSplitFix(input, v);
     if (split) fixes.push(split);
   }
   if (input.rule === "channel-cycle" || input.rule === "channel-capacity") {
-    const r = reorderFix(input);
+    const r = reorderFix(input, v);
     if (r) fixes.push(r);
   }
-  return fixes;
+  return { fixes, exhausted: v.exhausted };
 }
 
 /** The least value in (`bad`, `limit`] for which `ok` holds, or undefined. */
@@ -77,18 +104,19 @@ function channelDecls(input: FixInput): ChannelDecl[] {
   return d.kind === "Pipeline" ? (d as PipelineDecl).members.flatMap((m) => (m.kind === "Channel" ? [m] : [])) : [];
 }
 
-function depthFixes(input: FixInput): Fix[] {
-  const { model, blocked, budget } = input;
+function depthFixes(input: FixInput, verifier: Verifier): Fix[] {
+  const { model, blocked } = input;
   const full = [...new Set(blocked.filter((b) => "channel" in b.waitsOn && b.waitsOn.state === "full").map((b) => b.ins.ch))];
   let best: { ch: number; depth: number } | undefined;
   for (const ch of full) {
     const c = model.channels[ch]!;
     const limit = Math.min(MAX_DEPTH, best ? best.depth - 1 : MAX_DEPTH);
     if (limit <= c.capacity) continue;
-    const d = least(c.capacity, limit, (v) => provedFree(withCapacity(model, ch, v), budget));
+    const d = least(c.capacity, limit, (v) => verifier.free(withCapacity(model, ch, v)));
     if (d !== undefined && (!best || d < best.depth)) best = { ch, depth: d };
   }
-  if (!best) return [];
+  // A search cut short cannot call what it found the smallest.
+  if (!best || verifier.exhausted) return [];
   const decl = channelDecls(input)[best.ch]!;
   const file = model.file;
   const edit: TextEdit = decl.depth
@@ -103,8 +131,8 @@ export function withCapacity(model: Model, ch: number, capacity: number): Model 
 
 // ---- window ----------------------------------------------------------------------------------
 
-function windowFix(input: FixInput): Fix | undefined {
-  const { model, unit, result, budget } = input;
+function windowFix(input: FixInput, verifier: Verifier): Fix | undefined {
+  const { model, unit, result } = input;
   const schedule = unit.schedule;
   if (!schedule || !Number.isFinite(model.window)) return undefined;
   const target = unit.target.decl.kind === "Target" ? result.semantics.targets.get(unit.target.decl) : undefined;
@@ -115,12 +143,12 @@ function windowFix(input: FixInput): Fix | undefined {
   if (pow2) {
     // The task ring is a power of two there: search the exponents.
     const e0 = Math.floor(Math.log2(model.window));
-    const e = least(e0, Math.floor(Math.log2(max)), (k) => provedFree(withWindow(model, 2 ** k), budget));
+    const e = least(e0, Math.floor(Math.log2(max)), (k) => verifier.free(withWindow(model, 2 ** k)));
     w = e === undefined ? undefined : 2 ** e;
   } else {
-    w = least(model.window, max, (v) => provedFree(withWindow(model, v), budget));
+    w = least(model.window, max, (v) => verifier.free(withWindow(model, v)));
   }
-  if (w === undefined) return undefined;
+  if (w === undefined || verifier.exhausted) return undefined;
   const file = input.unit.scheduleFile ?? model.file;
   const directive = schedule.directives.find((d) => d.kind === "Window");
   let edit: TextEdit;
@@ -153,8 +181,8 @@ function enclosingScope(model: Model, body: number, pc: number): Stmt | undefine
  * `scope { parallel a, b { body } }` → `parallel a { scope { parallel b { body } } }`: the scope
  * moved inside as few bindings as needed, so each scope holds one iteration's tasks.
  */
-function scopeSplitFix(input: FixInput): Fix | undefined {
-  const { model, state, blocked, result, unit, budget } = input;
+function scopeSplitFix(input: FixInput, verifier: Verifier): Fix | undefined {
+  const { model, state, blocked, result, unit } = input;
   const holder = blocked.find((b) => "window" in b.waitsOn) ?? blocked[0];
   if (!holder) return undefined;
   const o = model.orchs[holder.orchestrator]!;
@@ -165,7 +193,7 @@ function scopeSplitFix(input: FixInput): Fix | undefined {
   const text = result.modules.get(model.file)?.source.text ?? "";
   for (let level = 1; level <= loop.bindings.length; level++) {
     const changed = buildModel(result, unit, input.symbolValues, { split: new Map([[scope as Stmt, level]]), window: model.window });
-    if (!provedFree(changed, budget)) continue;
+    if (!verifier.free(changed)) continue;
     const keyword = loop.kind === "Parallel" ? "parallel" : "for";
     const list = (from: number, to: number) => loop.bindings.slice(from, to).map((b) => text.slice(b.start, b.end)).join(", ");
     const body = text.slice(loop.body.start, loop.body.end);
@@ -210,8 +238,8 @@ function processBlocks(input: FixInput): Block[] {
  * receive (the process then sends first, which breaks the cycle), if the send does not use a
  * value received in between and the analysis proves the result free.
  */
-function reorderFix(input: FixInput): Fix | undefined {
-  const { model, blocked, result, unit, budget } = input;
+function reorderFix(input: FixInput, verifier: Verifier): Fix | undefined {
+  const { model, blocked, result, unit } = input;
   const text = result.modules.get(model.file)?.source.text ?? "";
   for (const b of blocked) {
     const r = b.ins.stmt;
@@ -228,7 +256,7 @@ function reorderFix(input: FixInput): Fix | undefined {
         order.splice(j, 1);
         order.splice(index, 0, j);
         const changed = buildModel(result, unit, input.symbolValues, { order: new Map([[block, order]]) });
-        if (provedFree({ ...withWindow(changed, model.window), channels: changed.channels.map((c, i) => ({ ...c, capacity: model.channels[i]!.capacity })) }, budget)) {
+        if (verifier.free({ ...withWindow(changed, model.window), channels: changed.channels.map((c, i) => ({ ...c, capacity: model.channels[i]!.capacity })) })) {
           const prev = block.statements[j - 1]!;
           const sep = text.slice(prev.end, s.start);
           const newText = `${text.slice(s.start, s.end)}${sep}${text.slice(r.start, prev.end)}`;

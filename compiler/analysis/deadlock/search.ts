@@ -42,16 +42,33 @@ function unwind(p: Path | null): Choice[] {
   return out.reverse();
 }
 
+/**
+ * States one search may visit: the budget, scaled down for models of many orchestrators (a state
+ * of a pipeline with a hundred replicas costs a hundred times one of a single process to copy,
+ * key and expand), so a search costs about the same whatever the model's size.
+ */
+function stateLimit(model: Model, budget: number): number {
+  return Math.max(1, Math.min(budget, Math.floor((budget * 8) / Math.max(1, model.orchs.length))));
+}
+
 export function search(model: Model, budget = DEFAULT_BUDGET): SearchResult {
   const m = new Machine(model);
   const maxSteps = Math.max(1, budget) * STEPS_PER_STATE;
+  const limit = stateLimit(model, budget);
   const visited = new Set<string>();
-  const stack: { s: State; path: Path | null; data: boolean }[] = [{ s: m.initial(), path: null, data: false }];
+  // A child state is made (copied from its parent, the choice applied) only when it is popped:
+  // most pushed choices are never explored once a deadlock is found or the budget runs out.
+  const stack: { parent: State; choice: Choice | undefined; path: Path | null; data: boolean }[] = [{ parent: m.initial(), choice: undefined, path: null, data: false }];
   let possible: Found | undefined;
   let branched = false;
   let actions = 0;
   while (stack.length > 0) {
-    const { s, path, data } = stack.pop()!;
+    const { parent, choice, path, data } = stack.pop()!;
+    let s = parent;
+    if (choice) {
+      s = parent.clone();
+      m.apply(s, choice);
+    }
     m.runSafe(s, maxSteps);
     actions = Math.max(actions, s.actions);
     if (m.steps > maxSteps) return { definite: undefined, possible, exhausted: true, branched, states: visited.size, actions };
@@ -67,12 +84,10 @@ export function search(model: Model, budget = DEFAULT_BUDGET): SearchResult {
     const key = `${data ? 1 : 0}${s.key()}`;
     if (visited.has(key)) continue;
     visited.add(key);
-    if (visited.size > budget) return { definite: undefined, possible, exhausted: true, branched, states: visited.size, actions };
+    if (visited.size > limit) return { definite: undefined, possible, exhausted: true, branched, states: visited.size, actions };
     for (let i = choices.length - 1; i >= 0; i--) {
       const c = choices[i]!;
-      const t = s.clone();
-      m.apply(t, c);
-      stack.push({ s: t, path: { choice: c, prev: path }, data: data || c.data });
+      stack.push({ parent: s, choice: c, path: { choice: c, prev: path }, data: data || c.data });
     }
   }
   return { definite: undefined, possible, exhausted: false, branched, states: visited.size, actions };
