@@ -43,12 +43,13 @@ function unwind(p: Path | null): Choice[] {
 }
 
 /**
- * States one search may visit: the budget, scaled down for models of many orchestrators (a state
- * of a pipeline with a hundred replicas costs a hundred times one of a single process to copy,
- * key and expand), so a search costs about the same whatever the model's size.
+ * States one search may visit: the budget for up to 8 orchestrators, scaled down beyond (by the
+ * square of their number: a state of n orchestrators costs about n to copy, key and expand, and
+ * offers about n choices), so a search costs about the same whatever the model's size.
  */
 function stateLimit(model: Model, budget: number): number {
-  return Math.max(1, Math.min(budget, Math.floor((budget * 8) / Math.max(1, model.orchs.length))));
+  const n = Math.max(8, model.orchs.length);
+  return Math.max(1, Math.min(budget, Math.floor((budget * 64) / (n * n))));
 }
 
 export function search(model: Model, budget = DEFAULT_BUDGET): SearchResult {
