@@ -5,7 +5,8 @@ import type { LineMap } from "../grammar/line-map.js";
 import type { SourceFile } from "../compiler/source-file.js";
 import { rangeOf } from "./positions.js";
 
-const KIND: Readonly<Record<Decl["kind"], SymbolKind>> = {
+/** The symbol kind of each declaration and pipeline member (the outline and workspace symbols share it). */
+export const SYMBOL_KIND: Readonly<Record<Decl["kind"] | "Channel" | "Process", SymbolKind>> = {
   Const: SymbolKind.Constant,
   Slot: SymbolKind.Variable,
   Symbol: SymbolKind.Variable,
@@ -17,6 +18,8 @@ const KIND: Readonly<Record<Decl["kind"], SymbolKind>> = {
   Pipeline: SymbolKind.Module,
   Schedule: SymbolKind.Event,
   Target: SymbolKind.Object,
+  Channel: SymbolKind.Event,
+  Process: SymbolKind.Method,
 };
 
 const DETAIL: Readonly<Record<Decl["kind"], string>> = {
@@ -31,11 +34,11 @@ export function documentSymbols(source: SourceFile): DocumentSymbol[] {
     if (d.kind === "Schedule") {
       if (d.subject.text.length === 0) continue;
       const name = `schedule ${d.subject.text}${d.target.text ? ` on ${d.target.text}` : ""}`;
-      out.push(symbol(map, name, DETAIL[d.kind], KIND[d.kind], d, d.subject));
+      out.push(symbol(map, name, DETAIL[d.kind], SYMBOL_KIND[d.kind], d, d.subject));
       continue;
     }
     if (d.name.text.length === 0) continue;
-    out.push(symbol(map, d.name.text, DETAIL[d.kind], KIND[d.kind], d, d.name, children(map, d)));
+    out.push(symbol(map, d.name.text, DETAIL[d.kind], SYMBOL_KIND[d.kind], d, d.name, children(map, d)));
   }
   return out;
 }
@@ -44,7 +47,7 @@ function children(map: LineMap, d: Decl): DocumentSymbol[] | undefined {
   switch (d.kind) {
     case "Kernel": return named(d.params.map((p) => symbol(map, p.name.text, p.isTensor ? "tensor parameter" : "parameter", SymbolKind.Variable, p, p.name)));
     case "Pipeline": return named(d.members.map((m) => symbol(map, m.name.text, m.kind === "Channel" ? "channel" : "process",
-      m.kind === "Channel" ? SymbolKind.Event : SymbolKind.Method, m, m.name)));
+      SYMBOL_KIND[m.kind], m, m.name)));
     case "Target": return named(d.properties.map((p) => symbol(map, p.key.text, "property", SymbolKind.Property, p, p.key)));
     default: return undefined;
   }

@@ -8,27 +8,13 @@ import * as path from "node:path";
 import { SymbolKind, type Range, type SymbolInformation } from "vscode-languageserver/node";
 import { parseSourceFile } from "../compiler/source-file.js";
 import { declarationsOf, searchDeclarations, type DeclarationEntry, type DeclarationKind } from "../compiler/services/workspace-symbols.js";
+import { SYMBOL_KIND } from "./document-symbols.js";
 import { rangeOf } from "./positions.js";
 import type { Workspace } from "./workspace.js";
 import type { WorkspaceFolders } from "./workspace-files.js";
 
 /** Enough for any picker; a query of one letter in a large workspace matches most names. */
 const LIMIT = 1000;
-
-const KIND: Readonly<Record<DeclarationKind, SymbolKind>> = {
-  Const: SymbolKind.Constant,
-  Slot: SymbolKind.Variable,
-  Symbol: SymbolKind.Variable,
-  Axis: SymbolKind.Enum,
-  Tensor: SymbolKind.Array,
-  Kernel: SymbolKind.Function,
-  Policy: SymbolKind.Function,
-  Workload: SymbolKind.Module,
-  Pipeline: SymbolKind.Module,
-  Target: SymbolKind.Object,
-  Channel: SymbolKind.Event,
-  Process: SymbolKind.Method,
-};
 
 interface Indexed {
   readonly stamp: string;
@@ -59,7 +45,7 @@ export class WorkspaceSymbols {
     for (const file of [...this.cache.keys()]) if (!live.has(file)) this.cache.delete(file);
     return searchDeclarations(entries, String(query ?? ""), LIMIT).map((e) => ({
       name: e.name,
-      kind: KIND[e.kind],
+      kind: SYMBOL_KIND[e.kind],
       containerName: e.container,
       location: { uri: this.workspace.uriOf(e.file), range: ranges.get(e)! },
     }));

@@ -11,7 +11,7 @@ import type { CheckResult } from "../../program.js";
 import type { AnalysisUnit } from "../index.js";
 import { analyzeUnit, type Analysis, type AnalysisOptions } from "./analyze.js";
 import { headOf, type Blocked } from "./classify.js";
-import { Op, type Model } from "./model.js";
+import { enclosingScope, Op, type Model } from "./model.js";
 import type { DeadlockKind, DeadlockVerdict } from "./verdict.js";
 
 const CODES: Readonly<Record<DeadlockKind, DiagnosticCode>> = {
@@ -56,7 +56,7 @@ export function deadlockDiagnostics(result: CheckResult, unit: AnalysisUnit, opt
 function deadlockError(result: CheckResult, unit: AnalysisUnit, model: Model, a: Analysis, v: Extract<DeadlockVerdict, { kind: "deadlock" }>): Diagnostic {
   const blocked = a.deadlock!.blocked;
   const fixes = a.deadlock!.fixes;
-  const range = rangeOf(result, unit, model, v, blocked);
+  const range = rangeOf(unit, model, v, blocked);
   const fills = v.channels.length > 0 ? ` Channels: ${v.channels.map((c) => `\`${c.name}\` ${c.fill}/${c.capacity}${c.closed ? " closed" : ""}`).join(", ")}.` : "";
   const window = Number.isFinite(v.window.size) ? ` Window: ${v.window.held} of ${v.window.size} places held by open scopes.` : "";
   const trace = ` Trace: ${capped(v.trace.map((t, i) => `${i + 1}. ${t.text}`), "steps")}.`;
@@ -106,7 +106,7 @@ function summary(model: Model, v: Extract<DeadlockVerdict, { kind: "deadlock" }>
 }
 
 /** The range the error is on: what its fix edits, or the operation that waits. */
-function rangeOf(result: CheckResult, unit: AnalysisUnit, model: Model, v: Extract<DeadlockVerdict, { kind: "deadlock" }>, blocked: readonly Blocked[]): { file: string } & Span {
+function rangeOf(unit: AnalysisUnit, model: Model, v: Extract<DeadlockVerdict, { kind: "deadlock" }>, blocked: readonly Blocked[]): { file: string } & Span {
   const first = blocked[0]!;
   const at = { file: first.at.file, start: first.at.start, end: first.at.end };
   if (v.rule === "channel-capacity") {
@@ -124,21 +124,9 @@ function rangeOf(result: CheckResult, unit: AnalysisUnit, model: Model, v: Extra
   if (v.rule === "scope-blocks-window" && w && w.kind === "Window") return { file: unit.scheduleFile ?? model.file, start: w.size.start, end: w.size.end };
   // A scope too big for the window: the scope itself.
   const holder = blocked.find((b) => "window" in b.waitsOn) ?? first;
-  const scope = outermostScope(model, holder);
-  void result;
+  const body = model.orchs[holder.orchestrator]!.body;
+  const scope = enclosingScope(model, body, model.bodies[body]!.code.indexOf(holder.ins));
   return scope ? { file: model.file, ...headOf(scope) } : at;
-}
-
-function outermostScope(model: Model, b: Blocked): Stmt | undefined {
-  const code = model.bodies[model.orchs[b.orchestrator]!.body]!.code;
-  const pc = code.indexOf(b.ins);
-  const open: Stmt[] = [];
-  for (let i = 0; i < pc; i++) {
-    const x = code[i]!;
-    if (x.op === Op.ScopeBegin && x.stmt) open.push(x.stmt);
-    else if (x.op === Op.ScopeEnd) open.pop();
-  }
-  return open[0];
 }
 
 // ---- the lint: code after an unconditional deadlock ---------------------------------------

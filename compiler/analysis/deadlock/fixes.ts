@@ -14,7 +14,7 @@ import type { CheckResult } from "../../program.js";
 import type { AnalysisUnit } from "../index.js";
 import type { Blocked } from "./classify.js";
 import type { State } from "./machine.js";
-import { buildModel, Op, withWindow, type Model } from "./model.js";
+import { buildModel, enclosingScope, withWindow, type Model } from "./model.js";
 import { provedFree } from "./search.js";
 import type { DeadlockKind } from "./verdict.js";
 
@@ -164,18 +164,6 @@ function windowFix(input: FixInput, verifier: Verifier): Fix | undefined {
 }
 
 // ---- scope split -----------------------------------------------------------------------------
-
-/** The outermost `scope` around the instruction at `pc` of a body. */
-function enclosingScope(model: Model, body: number, pc: number): Stmt | undefined {
-  const code = model.bodies[body]!.code;
-  const open: Stmt[] = [];
-  for (let i = 0; i < pc; i++) {
-    const x = code[i]!;
-    if (x.op === Op.ScopeBegin && x.stmt) open.push(x.stmt);
-    else if (x.op === Op.ScopeEnd) open.pop();
-  }
-  return open[0];
-}
 
 /**
  * `scope { parallel a, b { body } }` → `parallel a { scope { parallel b { body } } }`: the scope

@@ -197,6 +197,18 @@ export function modelShape(model: Model): string {
   return `${model.window} ${model.scopeCapacity} ${model.scopesEnforced}|${values.join(",")}|${bodies.join("/")}|${orchs.join("/")}|${channels.join("/")}`;
 }
 
+/** The outermost `scope` around the instruction at `pc` of a body (undefined outside any). */
+export function enclosingScope(model: Model, body: number, pc: number): Stmt | undefined {
+  const code = model.bodies[body]!.code;
+  const open: Stmt[] = [];
+  for (let i = 0; i < pc; i++) {
+    const x = code[i]!;
+    if (x.op === Op.ScopeBegin && x.stmt) open.push(x.stmt);
+    else if (x.op === Op.ScopeEnd) open.pop();
+  }
+  return open[0];
+}
+
 /** The model under another window; the scope capacity follows it. */
 export function withWindow(model: Model, window: number): Model {
   return { ...model, window, scopeCapacity: Number.isFinite(window) ? scopeCapacity(model.backend, window) : Infinity };
