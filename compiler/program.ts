@@ -1,4 +1,4 @@
-import type { ConstDecl, Decl, Expr, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
+import type { ConstDecl, Decl, Expr, Ident, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
 import { runAnalyses } from "./analysis/index.js";
 import { bindDeclarations, bindImports, moduleNameOf } from "./check/bind.js";
 import { checkPipeline, checkWorkload, type TaskSite } from "./check/body.js";
@@ -6,7 +6,7 @@ import type { CheckContext } from "./check/context.js";
 import { checkAxis, checkKernel, checkPolicy, checkSlot, checkSymbol, checkTarget, checkTensor, evaluateConst } from "./check/decls.js";
 import { checkSchedule } from "./check/schedule.js";
 import { suggestion } from "./check/suggest.js";
-import { emptySemantics, type DeclSymbol, type ImportBinding, type ModuleInfo, type Semantics, type Value } from "./check/symbols.js";
+import { emptySemantics, type DeclSymbol, type DeclUse, type ImportBinding, type ModuleInfo, type ResolvedName, type Semantics, type Value } from "./check/symbols.js";
 import type { Ty } from "./check/types.js";
 import { compareDiagnostics, makeDiagnostic, type Diagnostic, type DiagnosticCode, type DiagnosticExtras } from "./diagnostic.js";
 import type { CompilerHost } from "./host.js";
@@ -136,11 +136,20 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
   }
 
   const constants = new Map<ConstDecl, { ty: Ty; value: Value | undefined } | "pending">();
+  // The declaration whose names are being resolved; a constant folded on first read swaps itself in.
+  const owner: Owner = { uses: undefined };
+  const enter = (d: Decl): DeclUse[] | undefined => {
+    const outer = owner.uses;
+    let uses = sem.declUses.get(d);
+    if (!uses) sem.declUses.set(d, (uses = []));
+    owner.uses = uses;
+    return outer;
+  };
   const contexts = new Map<ModuleInfo, CheckContext>();
   const contextOf = (m: ModuleInfo): CheckContext => {
     let ctx = contexts.get(m);
     if (!ctx) {
-      ctx = makeContext(m, sem, diagnostics, (symbol) => constantOf(symbol));
+      ctx = makeContext(m, sem, diagnostics, owner, (symbol) => constantOf(symbol));
       contexts.set(m, ctx);
     }
     return ctx;
@@ -149,7 +158,9 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
   const evaluate = (symbol: DeclSymbol): { ty: Ty; value: Value | undefined } => {
     const decl = symbol.decl as ConstDecl;
     if (!constants.has(decl)) constants.set(decl, "pending");
+    const outer = enter(decl);
     const result = evaluateConst(contextOf(symbol.module), decl);
+    owner.uses = outer;
     if (constants.get(decl) === "pending") constants.set(decl, result);
     sem.constValues.set(decl, result.value);
     return constants.get(decl) as { ty: Ty; value: Value | undefined };
@@ -182,6 +193,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
       const ctx = contextOf(m);
       for (const d of m.source.ast.decls) {
         if (!kinds.includes(d.kind)) continue;
+        enter(d);
         try {
           checkDecl(ctx, d, m, taskSites, constantOf);
         } catch (error) {
@@ -194,6 +206,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
       }
     }
   }
+  owner.uses = undefined;
 
   stopIfCancelled();
   if (!diagnostics.some((d) => d.severity === "error")) {
@@ -299,11 +312,16 @@ function makeContext(
   module: ModuleInfo,
   sem: Semantics,
   diagnostics: Diagnostic[],
+  owner: Owner,
   constant: (symbol: DeclSymbol) => { ty: Ty; value: Value | undefined },
 ): CheckContext {
   return {
     module,
     sem,
+    resolved(ident: Ident, name: ResolvedName) {
+      sem.references.set(ident, name);
+      if (name.kind === "global" || name.kind === "channel") owner.uses?.push({ ident, resolved: name });
+    },
     report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras) {
       diagnostics.push(makeDiagnostic(code, module.file, span, message, extras));
     },
@@ -335,6 +353,11 @@ function makeContext(
     },
     constant,
   };
+}
+
+/** Where `CheckContext.resolved` files global and channel uses: the list of the declaration being checked. */
+interface Owner {
+  uses: DeclUse[] | undefined;
 }
 
 /** The same diagnostic reached twice (e.g. a shared constant) is reported once. */

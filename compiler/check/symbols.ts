@@ -157,6 +157,12 @@ export type ResolvedName =
   | { readonly kind: "channel"; readonly decl: ChannelDecl }
   | { readonly kind: "process"; readonly decl: ProcessDecl };
 
+/** A name a top-level declaration uses that reaches beyond its own body: a global or a channel. */
+export interface DeclUse {
+  readonly ident: Ident;
+  readonly resolved: Extract<ResolvedName, { kind: "global" | "channel" }>;
+}
+
 /**
  * What checking learned, in side tables keyed by tree nodes (the tree itself stays a value).
  * Later phases (lowering, analyses, the language server) read these instead of re-deriving.
@@ -172,6 +178,12 @@ export interface Semantics {
   readonly symbols: Map<SymbolDecl, { readonly ty: Ty }>;
   /** Every identifier use that resolved, to its declaration (go to definition, references). */
   readonly references: Map<Ident, ResolvedName>;
+  /**
+   * The same resolutions, globals and channels only, grouped by the top-level declaration whose
+   * tree holds the identifier (for a constant: its value, whoever read it first). Who-uses-whom
+   * questions (the unused lint) read this instead of placing each identifier by its span.
+   */
+  readonly declUses: Map<Decl, DeclUse[]>;
   /** The scope of each checked workload or process block: what its statements can see. */
   readonly blockScopes: Map<Block, Scope>;
   /** For each well-formed call's argument list: per parameter, the index of its argument. */
@@ -197,6 +209,7 @@ export function emptySemantics(): Semantics {
     slots: new Map(),
     symbols: new Map(),
     references: new Map(),
+    declUses: new Map(),
     exprTypes: new Map(),
     exprValues: new Map(),
     argumentMaps: new Map(),

@@ -166,6 +166,20 @@ describe("WSP1002 unused imports", () => {
   });
 });
 
+describe("WSP1002 unused imports: what counts as a use", () => {
+  it("counts a name reached only through an alias, even of the module's own declaration", () => {
+    const text = ["module main", "use std.targets.{a2a3sim}", "use main.{X as Xin}", "tensor X: f32[4, 64] in", "tensor Y: f32[4, 64] out", COPY, "axis n = dense(4)",
+      "workload w { parallel i in n { copy(Xin[i], Y[i]) } }", "schedule w on a2a3sim { window 64 }", ""].join("\n");
+    const result = checkProgram(["main.wsp"], memoryHost({ "main.wsp": text }));
+    expect(errors(result)).toEqual([]);
+    expect(result.diagnostics.filter((d) => d.code === "WSP1002" || d.code === "WSP1001")).toEqual([]);
+    // Without the alias the name does not reach the import: the module's declaration is found first.
+    const shadowed = text.replace("copy(Xin[i]", "copy(X[i]");
+    const again = checkProgram(["main.wsp"], memoryHost({ "main.wsp": shadowed }));
+    expect(only("WSP1002")(again)).toEqual(["3:11 WSP1002 `Xin` is imported but never used"]);
+  });
+});
+
 describe("WSP1003 slot read before load", () => {
   const head = ["use std.targets.{a2a3sim}", "slot len: u64", "slot host: u64", "tensor Lens: u64[4] in", "tensor X: f32[4, 64] in", "tensor Y: f32[4, 64] out",
     "kernel scaled(src: in f32[64], dst: out f32[64], n: u64) on aiv cycles 100 + n", "axis n = dense(4)", "axis none = dense(0)"]; // 9 lines

@@ -1,5 +1,5 @@
-import type { ChannelDecl, Decl, Ident, Span, UseDecl, UseItem } from "../../../grammar/ast.js";
-import type { DeclSymbol, ModuleInfo, NamedDecl, Semantics } from "../../check/symbols.js";
+import type { ChannelDecl, UseDecl, UseItem } from "../../../grammar/ast.js";
+import type { DeclSymbol, ModuleInfo, NamedDecl } from "../../check/symbols.js";
 import { makeDiagnostic, type Diagnostic, type Fix, type TextEdit } from "../../diagnostic.js";
 import type { CheckResult } from "../../program.js";
 import { removeNode } from "./edits.js";
@@ -16,10 +16,9 @@ import { removeNode } from "./edits.js";
  * library, and all of it is its interface.
  */
 export function lintUnused(result: CheckResult): Diagnostic[] {
-  const sem = result.semantics;
   const reported = reportedModules(result);
   if (reported.size === 0) return [];
-  const graph = referenceGraph(result, reported, sem);
+  const graph = referenceGraph(result, reported);
   const out: Diagnostic[] = [];
   for (const m of reported) {
     out.push(...unusedDeclarations(m, graph), ...unusedChannels(m, graph.channelsNamed), ...unusedImports(m, graph.namesUsed.get(m)));
@@ -42,67 +41,61 @@ interface ReferenceGraph {
   readonly live: ReadonlySet<NamedDecl>;
   /** For each declaration of a reported module: the declarations of reported modules that name it. */
   readonly namedBy: ReadonlyMap<NamedDecl, Set<DeclSymbol>>;
-  /** Per reported module: the global names its own code uses, by qualified name, as written. */
+  /** Per reported module: the names its code may have reached through a `use`, by qualified name, as written. */
   readonly namesUsed: ReadonlyMap<ModuleInfo, ReadonlyMap<string, ReadonlySet<string>>>;
   /** Channels some statement names (a channel resolves only within its own pipeline). */
   readonly channelsNamed: ReadonlySet<ChannelDecl>;
 }
 
 /**
- * Who names whom, from the checker's record of every resolved name (`Semantics.references`)
- * rather than a walk of the trees: each reference is placed in the declaration whose span
- * holds it (see `ownerOf`).
+ * Who names whom, from what the checker recorded under each declaration (`Semantics.declUses`).
+ * Declarations are visited in program order (modules in load order, declarations in file order),
+ * so each declaration's users are listed in that order too.
  */
-function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>, sem: Semantics): ReferenceGraph {
-  const names = new Map<NamedDecl | "root", Set<DeclSymbol>>();
+function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>): ReferenceGraph {
+  const uses = result.semantics.declUses;
+  const names = new Map<NamedDecl | "root", Set<DeclSymbol>>([["root", new Set()]]);
   const namedBy = new Map<NamedDecl, Set<DeclSymbol>>();
   const namesUsed = new Map<ModuleInfo, Map<string, Set<string>>>();
   const roots: DeclSymbol[] = [];
   const channelsNamed = new Set<ChannelDecl>();
-  const files = fileIndexes(result);
-  const owners = new Map<Decl, NamedDecl | "root">();
-  for (const f of files) {
-    if (isStd(f.module)) continue;
-    const m = f.module;
-    if (reported.has(m)) namesUsed.set(m, new Map());
+  for (const m of result.modules.values()) {
+    if (isStd(m)) continue;
+    const isReported = reported.has(m);
+    const used = isReported ? new Map<string, Set<string>>() : undefined;
+    if (used) namesUsed.set(m, used);
     for (const d of m.source.ast.decls) {
       const self = d.kind === "Schedule" ? undefined : m.decls.get(d.name.text);
-      const owner: NamedDecl | "root" = self && self.decl === d && reported.has(m) && d.kind !== "Workload" && d.kind !== "Pipeline" ? d : "root";
-      if (self && self.decl === d && owner === "root") roots.push(self);
-      owners.set(d, owner);
-      if (!names.has(owner)) names.set(owner, new Set());
+      const isSelf = self !== undefined && self.decl === d;
+      // Workloads, pipelines, schedules, duplicates and whole unreported modules are live by themselves.
+      const owner: NamedDecl | "root" = isSelf && isReported && d.kind !== "Workload" && d.kind !== "Pipeline" ? d : "root";
+      if (isSelf && owner === "root") roots.push(self);
+      let named = names.get(owner);
+      if (!named) names.set(owner, (named = new Set()));
+      for (const { ident, resolved } of uses.get(d) ?? []) {
+        if (resolved.kind === "channel") {
+          channelsNamed.add(resolved.decl);
+          continue;
+        }
+        const symbol = resolved.symbol;
+        if (symbol.decl === d) continue;
+        named.add(symbol);
+        // A name of this module written as itself resolved to its declaration, not to an import.
+        if (used && (symbol.module !== m || ident.text !== symbol.name)) {
+          const written = used.get(symbol.qualifiedName);
+          if (written) written.add(ident.text);
+          else used.set(symbol.qualifiedName, new Set([ident.text]));
+        }
+        if (owner !== "root") {
+          let by = namedBy.get(symbol.decl);
+          if (!by) namedBy.set(symbol.decl, (by = new Set()));
+          by.add(self!);
+        }
+      }
     }
-  }
-  const walked = new Map<Decl, Set<object>>();
-  const seers = seersOf(files);
-  for (const [ident, r] of sem.references) {
-    // A channel resolves only within its own pipeline, so naming it is all there is to record.
-    if (r.kind === "channel") channelsNamed.add(r.decl);
-    if (r.kind !== "global") continue;
-    const at = ownerOf(ident, r.symbol, seers, walked);
-    if (!at || isStd(at.module) || r.symbol.decl === at.decl) continue;
-    const owner = owners.get(at.decl)!;
-    names.get(owner)!.add(r.symbol);
-    const used = namesUsed.get(at.module);
-    if (used) {
-      const written = used.get(r.symbol.qualifiedName);
-      if (written) written.add(ident.text);
-      else used.set(r.symbol.qualifiedName, new Set([ident.text]));
-    }
-    if (owner !== "root") {
-      const self = at.module.decls.get(owner.name.text)!;
-      const by = namedBy.get(r.symbol.decl) ?? new Set<DeclSymbol>();
-      by.add(self);
-      namedBy.set(r.symbol.decl, by);
-    }
-  }
-  // Users are listed in program order (modules in load order, declarations in file order).
-  const rank = new Map(files.map((f, i) => [f.module, i]));
-  for (const [decl, by] of namedBy) {
-    if (by.size > 1) namedBy.set(decl, new Set([...by].sort((a, b) => rank.get(a.module)! - rank.get(b.module)! || a.decl.start - b.decl.start)));
   }
   const live = new Set<NamedDecl>();
-  const pending = [...(names.get("root") ?? []), ...roots];
+  const pending = [...names.get("root")!, ...roots];
   for (let s = pending.pop(); s; s = pending.pop()) {
     if (live.has(s.decl)) continue;
     live.add(s.decl);
@@ -113,116 +106,6 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>, 
 
 function isStd(m: ModuleInfo): boolean {
   return m.name === "std" || m.name.startsWith("std.");
-}
-
-/** A module's top-level declarations sorted by where they start, to find the one holding an offset. */
-interface FileIndex {
-  readonly module: ModuleInfo;
-  readonly decls: readonly Decl[];
-}
-
-function fileIndexes(result: CheckResult): FileIndex[] {
-  return [...result.modules.values()].map((module) => ({ module, decls: [...module.source.ast.decls].sort((a, b) => a.start - b.start) }));
-}
-
-/**
- * The module and top-level declaration whose tree holds `ident`, a use of `symbol`. An
- * identifier does not record its file, but the checker resolved it in the module holding it, so
- * only modules that can see `symbol` (`seers`) can hold it. One such module holds it if any does;
- * of several, those qualify whose text has the name at the identifier's offset, inside one of
- * their declarations, where the name resolves to `symbol`. When two qualify (near-identical
- * files), or none does, the trees settle it.
- */
-function ownerOf(ident: Ident, symbol: DeclSymbol, seers: Seers, walked: Map<Decl, Set<object>>): { module: ModuleInfo; decl: Decl } | undefined {
-  const candidates = seers.of(symbol.module);
-  if (candidates.length === 1) {
-    const decl = declAt(candidates[0]!.decls, ident);
-    return decl ? { module: candidates[0]!.module, decl } : searchTrees(ident, seers.files, walked);
-  }
-  let found: { module: ModuleInfo; decl: Decl } | undefined;
-  let others: { module: ModuleInfo; decl: Decl }[] | undefined;
-  const name = ident.text;
-  for (const f of candidates) {
-    const m = f.module;
-    if (!m.source.text.startsWith(name, ident.start)) continue;
-    if ((m.decls.get(name) ?? m.imports.get(name)?.target ?? m.prelude.get(name)) !== symbol) continue;
-    const decl = declAt(f.decls, ident);
-    if (!decl) continue;
-    if (!found) found = { module: m, decl };
-    else (others ??= [found]).push({ module: m, decl });
-  }
-  if (others) return others.find((c) => identsOf(c.decl, walked).has(ident));
-  return found ?? searchTrees(ident, seers.files, walked);
-}
-
-/** Per module: the modules whose code can name its declarations (itself, importers; all, for the prelude). */
-interface Seers {
-  readonly files: readonly FileIndex[];
-  of(module: ModuleInfo): readonly FileIndex[];
-}
-
-function seersOf(files: readonly FileIndex[]): Seers {
-  const cache = new Map<ModuleInfo, FileIndex[]>();
-  const sees = (f: FileIndex, target: ModuleInfo): boolean => {
-    const m = f.module;
-    if (m === target) return true;
-    for (const b of m.imports.values()) if (b.target?.module === target) return true;
-    for (const s of m.prelude.values()) if (s.module === target) return true;
-    return false;
-  };
-  return {
-    files,
-    of(module) {
-      let list = cache.get(module);
-      if (!list) {
-        list = files.filter((f) => sees(f, module));
-        cache.set(module, list);
-      }
-      return list;
-    },
-  };
-}
-
-/** Where no span qualifies (a tree the parser recovered oddly): every declaration's tree, exactly. */
-function searchTrees(ident: Ident, files: readonly FileIndex[], walked: Map<Decl, Set<object>>): { module: ModuleInfo; decl: Decl } | undefined {
-  for (const f of files) {
-    for (const decl of f.decls) if (identsOf(decl, walked).has(ident)) return { module: f.module, decl };
-  }
-  return undefined;
-}
-
-/** The declaration whose span holds `span`, by binary search over declarations sorted by start. */
-function declAt(decls: readonly Decl[], span: Span): Decl | undefined {
-  let lo = 0;
-  let hi = decls.length - 1;
-  let best = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (decls[mid]!.start <= span.start) {
-      best = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
-  }
-  const d = decls[best];
-  return d && span.end <= d.end ? d : undefined;
-}
-
-/** Every object in a declaration's tree (only for the rare identifier whose file the text cannot tell). */
-function identsOf(decl: Decl, walked: Map<Decl, Set<object>>): Set<object> {
-  let seen = walked.get(decl);
-  if (seen) return seen;
-  seen = new Set<object>();
-  const stack: object[] = [decl];
-  while (stack.length > 0) {
-    const n = stack.pop()!;
-    seen.add(n);
-    for (const key in n) {
-      const v = (n as Record<string, unknown>)[key];
-      if (v !== null && typeof v === "object") stack.push(v);
-    }
-  }
-  walked.set(decl, seen);
-  return seen;
 }
 
 const WHAT: Partial<Record<NamedDecl["kind"], string>> = {
