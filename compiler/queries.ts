@@ -12,7 +12,7 @@ import type { Location } from "./diagnostic.js";
 import type { CheckResult } from "./program.js";
 import type { SourceFile } from "./source-file.js";
 import type { DeclSymbol, LocalKind, LocalSymbol, ModuleInfo, NamedDecl } from "./check/symbols.js";
-import { describeDecl } from "./check/symbols.js";
+import { describeDecl, exprType } from "./check/symbols.js";
 import { showTy, tyOfDeclared, type Ty } from "./check/types.js";
 
 /** What a name denotes: a module-level declaration, a local variable, or a pipeline member. */
@@ -210,7 +210,7 @@ function indexModule(result: CheckResult, module: ModuleInfo): SymbolHit[] {
     const localKind = unusedLocalKind(owner, key, decl);
     if (!localKind) return undefined;
     const declaredType = typeof (owner["type"] as { name?: unknown } | undefined)?.name === "string" ? (owner["type"] as { name: string }).name : undefined;
-    const ty: Ty = localKind === "let" ? sem.exprTypes.get((owner as unknown as { value: never }).value) ?? "error"
+    const ty: Ty = localKind === "let" ? exprType(sem, (owner as unknown as { value: never }).value) ?? "error"
       : declaredType !== undefined ? tyOfDeclared(declaredType) ?? "error" : localKind === "tensor-param" ? "error" : "u64";
     return { kind: "local", symbol: { localKind, ident, ty }, file };
   };
@@ -414,7 +414,7 @@ function isConsumeVariable(body: Block, ident: Span): boolean {
 
 function policyLocals(decl: PolicyDecl, offset: number, result: CheckResult): CompletionName[] {
   const out = decl.params.map((p) => local(p.name.text, "policy parameter"));
-  for (const l of decl.lets) if (l.end <= offset) out.push(local(l.name.text, `let binding: ${showTy(result.semantics.exprTypes.get(l.value) ?? "error")}`));
+  for (const l of decl.lets) if (l.end <= offset) out.push(local(l.name.text, `let binding: ${showTy(exprType(result.semantics, l.value) ?? "error")}`));
   return out.reverse();
 }
 

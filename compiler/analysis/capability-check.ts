@@ -1,6 +1,6 @@
 import type { Arg, Block, Expr, Ident, Span, Stmt } from "../../grammar/ast.js";
 import { CAPABILITIES, FEATURES, type Capability, type Feature } from "../capabilities.js";
-import type { DeclSymbol, Semantics } from "../check/symbols.js";
+import { exprValue, type DeclSymbol, type Semantics } from "../check/symbols.js";
 import type { Backend } from "../check/target-model.js";
 import { makeDiagnostic, type Diagnostic, type Location } from "../diagnostic.js";
 import type { BuildUnit } from "../units.js";
@@ -49,7 +49,7 @@ export function unitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Loca
     for (const m of subject.members) {
       if (m.kind === "Channel") {
         note("channels", m.name);
-        if (m.depth && sem.exprValues.get(m.depth) === 0n) note("rendezvous", m.depth);
+        if (m.depth && exprValue(sem, m.depth) === 0n) note("rendezvous", m.depth);
       } else {
         if (m.replicate) note("replicas", m.replicate);
         walk(m.body.statements);

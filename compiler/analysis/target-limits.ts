@@ -1,5 +1,5 @@
 import type { Directive } from "../../grammar/ast.js";
-import type { Semantics } from "../check/symbols.js";
+import { exprValue, type Semantics } from "../check/symbols.js";
 import { BYTE_UNITS, POOLS, type Backend } from "../check/target-model.js";
 import { makeDiagnostic, type Diagnostic } from "../diagnostic.js";
 import type { BuildUnit } from "../units.js";
@@ -24,7 +24,7 @@ export function checkTargetLimits(sem: Semantics, unit: BuildUnit, backend: Back
 
   function checkDirective(d: Directive): void {
     if (d.kind === "Window") {
-      const size = sem.exprValues.get(d.size);
+      const size = exprValue(sem, d.size);
       if (typeof size !== "bigint") return;
       const max = limit("max_window");
       if (max !== undefined && size > max) {
@@ -40,7 +40,7 @@ export function checkTargetLimits(sem: Semantics, unit: BuildUnit, backend: Back
     if (d.kind !== "Pools") return;
     for (const e of d.entries) {
       const spec = POOLS[e.name.text];
-      const size = sem.exprValues.get(e.size);
+      const size = exprValue(sem, e.size);
       if (!spec || typeof size !== "bigint") continue;
       const bytes = size * (e.unit ? BYTE_UNITS[e.unit.text] ?? 1n : 1n);
       const max = limit(spec.limitProperty);

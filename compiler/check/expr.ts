@@ -23,11 +23,12 @@ export function checkExpr(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult 
   return record(ctx, e, typeOf(ctx, e, env));
 }
 
-/** Notes what checking learned about `e`; returns `r`. */
+/** Notes what checking learned about `e` (an integer literal tells it itself: `exprType`); returns `r`. */
 function record(ctx: CheckContext, e: Expr, r: ExprResult): ExprResult {
+  if (e.kind === "Int") return r;
   // Lowering picks signed or unsigned instructions from these, and reads folded sizes.
-  ctx.sem.exprTypes.set(e, r.ty);
-  if (r.value !== undefined) ctx.sem.exprValues.set(e, r.value);
+  ctx.sem.nonLiteralTypes.set(e, r.ty);
+  if (r.value !== undefined) ctx.sem.nonLiteralValues.set(e, r.value);
   return r;
 }
 

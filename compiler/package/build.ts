@@ -3,7 +3,7 @@ import type { Directive, Expr, Ident, PipelineDecl, PolicyRef, TensorDecl } from
 import { LineMap } from "../../grammar/line-map.js";
 import { capabilityReport, unitFeatures } from "../analysis/capability-check.js";
 import type { CapabilityStatus } from "../capabilities.js";
-import type { DeclSymbol, LocalSymbol, Semantics } from "../check/symbols.js";
+import { exprValue, type DeclSymbol, type LocalSymbol, type Semantics } from "../check/symbols.js";
 import { BYTE_UNITS, POOLS, type Backend } from "../check/target-model.js";
 import type { Diagnostic } from "../diagnostic.js";
 import type { CheckResult } from "../program.js";
@@ -177,7 +177,7 @@ function resolveDirectives(result: CheckResult, unit: BuildUnit): ResolvedDirect
 
 /** The folded value of a checked constant expression (sizes, counts). */
 function constValue(sem: Semantics, e: Expr): bigint {
-  const v = sem.exprValues.get(e);
+  const v = exprValue(sem, e);
   if (typeof v !== "bigint") throw new Error("expected a folded constant");
   return v;
 }

@@ -1,5 +1,5 @@
 import type { BinaryOp, Expr, Ident } from "../../grammar/ast.js";
-import type { Semantics, DeclSymbol, LocalSymbol } from "../check/symbols.js";
+import { exprType, type Semantics, type DeclSymbol, type LocalSymbol } from "../check/symbols.js";
 
 /** One postfix instruction, as documented in docs/package-format.md ("Bytecode"). */
 export type Instr = readonly [string, ...(string | number)[]];
@@ -39,7 +39,7 @@ export function compileExpr(e: Expr, env: CodeEnv): Instr[] {
 }
 
 function isSigned(e: Expr, env: CodeEnv): boolean {
-  return env.sem.exprTypes.get(e) === "i64";
+  return exprType(env.sem, e) === "i64";
 }
 
 function emit(e: Expr, env: CodeEnv, out: Instr[]): void {

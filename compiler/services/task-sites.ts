@@ -6,7 +6,7 @@
  */
 import type { Block, CallStmt, LoopBinding, PipelineDecl, ProcessDecl, Stmt, WorkloadDecl } from "../../grammar/ast.js";
 import type { TaskSite } from "../check/body.js";
-import type { Semantics } from "../check/symbols.js";
+import { exprValue, type Semantics } from "../check/symbols.js";
 import type { CheckResult } from "../program.js";
 
 /** How many tasks one call creates per run: exactly, at most (under a `when`), or not known statically. */
@@ -114,7 +114,7 @@ function describeSite(sem: Semantics, owner: WorkloadDecl | PipelineDecl, site: 
 /** A replicated process runs its body once per replica. */
 function multiplyByReplicas(sem: Semantics, process: ProcessDecl, loops: StaticLoop[], noteUnknown: (why: string) => void): void {
   if (!process.replicate) return;
-  const r = sem.exprValues.get(process.replicate);
+  const r = exprValue(sem, process.replicate);
   if (typeof r === "bigint") loops.push({ variable: "replica", size: r });
   else noteUnknown("the replica count is not a constant");
 }
@@ -135,7 +135,7 @@ function denseSize(sem: Semantics, b: LoopBinding): bigint | undefined {
 function whenBranchOutcome(sem: Semantics, s: Extract<Stmt, { kind: "When" }>, inner: Stmt | undefined): "always" | "never" | "maybe" {
   let earlier: "false" | "maybe" = "false";
   for (const br of s.branches) {
-    const value = sem.exprValues.get(br.condition);
+    const value = exprValue(sem, br.condition);
     const holds = inner !== undefined && contains(br.body, inner);
     if (holds) {
       if (value === false) return "never";

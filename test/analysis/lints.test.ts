@@ -235,6 +235,16 @@ describe("WSP1003 slot read before load", () => {
       "schedule p on a2a3sim { window 64 }", ""].join("\n");
     expect(only("WSP1003")(checkText(text))).toEqual([]);
   });
+
+  it("follows a slot imported under another name, whichever name the load and the read use", () => {
+    const lib = ["module lib", "slot len: u64", ""].join("\n");
+    const main = ["module main", "use std.targets.{a2a3sim}", "use lib.{len as count, len}", "tensor Lens: u64[4] in", "tensor X: f32[4, 64] in", "tensor Y: f32[4, 64] out",
+      "kernel scaled(src: in f32[64], dst: out f32[64], n: u64) on aiv cycles 100 + n", "axis n = dense(4)",
+      "workload w { parallel i in n { scaled(X[i], Y[i], n = count); load len <- Lens[i] } }", "schedule w on a2a3sim { window 64 }", ""].join("\n");
+    const result = checkProgram(["main.wsp"], memoryHost({ "main.wsp": main, "lib.wsp": lib }));
+    expect(errors(result)).toEqual([]);
+    expect(only("WSP1003")(result).map((l) => l.slice(0, 35))).toEqual(["9:55 WSP1003 slot `count` is read h"]);
+  });
 });
 
 describe("WSP1006 send after close", () => {

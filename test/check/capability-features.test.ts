@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { Ident, Span, Stmt } from "../../grammar/ast.js";
 import { unitFeatures } from "../../compiler/analysis/capability-check.js";
 import type { Feature } from "../../compiler/capabilities.js";
-import type { Semantics } from "../../compiler/check/symbols.js";
+import { exprValue, type Semantics } from "../../compiler/check/symbols.js";
 import type { Location } from "../../compiler/diagnostic.js";
 import type { CheckResult } from "../../compiler/program.js";
 import { buildUnits, type BuildUnit } from "../../compiler/units.js";
@@ -75,7 +75,7 @@ function referenceUnitFeatures(sem: Semantics, unit: BuildUnit): Map<Feature, Lo
     for (const m of subject.members) {
       if (m.kind === "Channel") {
         note("channels", m.name);
-        if (m.depth && sem.exprValues.get(m.depth) === 0n) note("rendezvous", m.depth);
+        if (m.depth && exprValue(sem, m.depth) === 0n) note("rendezvous", m.depth);
       } else {
         if (m.replicate) note("replicas", m.replicate);
         walk(m.body.statements);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkText } from "../helpers/memory-host.js";
+import { exprType, exprValue } from "../../compiler/check/symbols.js";
 import { constValue, expectClean, expectDiagnostics, relatedAt, single } from "./expect-diagnostics.js";
 
 const U64_MAX = 2n ** 64n - 1n;
@@ -22,8 +23,8 @@ describe("constant folding", () => {
     const [x, n] = r.files.get("main.wsp")!.ast.decls.map((d) => (d.kind === "Const" ? d.value : undefined));
     const inner = x?.kind === "Binary" ? x.left : undefined;
     const operand = n?.kind === "Unary" ? n.operand : undefined;
-    expect([r.semantics.exprValues.get(x!), r.semantics.exprValues.get(inner!), r.semantics.exprTypes.get(inner!)]).toEqual([6n, 3n, "int"]);
-    expect([r.semantics.exprValues.get(n!), r.semantics.exprValues.get(operand!)]).toEqual([6n, -6n]);
+    expect([exprValue(r.semantics, x!), exprValue(r.semantics, inner!), exprType(r.semantics, inner!)]).toEqual([6n, 3n, "int"]);
+    expect([exprValue(r.semantics, n!), exprValue(r.semantics, operand!)]).toEqual([6n, -6n]);
   });
 
   it("reads hex, binary and `_`-separated literals", () => {

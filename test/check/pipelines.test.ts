@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { checkText } from "../helpers/memory-host.js";
+import { exprType } from "../../compiler/check/symbols.js";
 import { expectClean, expectDiagnostics, relatedAt } from "./expect-diagnostics.js";
 
 const HEAD =
@@ -128,7 +129,7 @@ describe("`replica`", () => {
       ? pipeline.members.flatMap((m) => (m.kind === "Process" && m.body.statements[0]?.kind === "Send" ? [m.body.statements[0].value!] : []))
       : [];
     // The built-in index is a u64; the constant is an untyped integer literal.
-    expect(sent.map((e) => r.semantics.exprTypes.get(e))).toEqual(["u64", "int"]);
+    expect(sent.map((e) => exprType(r.semantics, e))).toEqual(["u64", "int"]);
   });
 });
 

@@ -14,7 +14,7 @@
 import type { Block, LoopBinding, PipelineDecl, ProcessDecl, Stmt } from "../../../grammar/ast.js";
 import { Program } from "../../../runtime/bytecode.js";
 import { CAPABILITIES } from "../../capabilities.js";
-import type { DeclSymbol, Semantics } from "../../check/symbols.js";
+import { exprValue, type DeclSymbol, type Semantics } from "../../check/symbols.js";
 import type { Code } from "../../package/bytecode.js";
 import type { PlanStmt } from "../../package/plan.js";
 import type { CheckResult } from "../../program.js";
@@ -138,7 +138,7 @@ export function buildModel(result: CheckResult, unit: AnalysisUnit, symbolValues
   const orchs: Orchestrator[] = [];
   const partyOf = (body: number) => orchs.flatMap((o, i) => (o.body === body ? [i] : []));
   processes.forEach((p, i) => {
-    const replicas = p.decl?.replicate ? Number(sem.exprValues.get(p.decl.replicate) ?? 1n) : 1;
+    const replicas = p.decl?.replicate ? Number(exprValue(sem, p.decl.replicate) ?? 1n) : 1;
     for (let r = 0; r < replicas; r++) {
       const who = p.decl ? (replicas > 1 ? `process ${p.name}[${r}]` : `process ${p.name}`) : `workload ${p.name}`;
       orchs.push({ body: i, replica: r, who, sendsTo: [] });
@@ -150,7 +150,7 @@ export function buildModel(result: CheckResult, unit: AnalysisUnit, symbolValues
     // As the package builder lists them: senders send, or close without receiving.
     const implicit = pick((u) => u.sends || (u.closes && !u.receives));
     for (const o of implicit) (orchs[o]!.sendsTo as number[]).push(ci);
-    const depth = c.depth ? Number(sem.exprValues.get(c.depth) ?? 1n) : 1;
+    const depth = c.depth ? Number(exprValue(sem, c.depth) ?? 1n) : 1;
     return {
       name: c.name.text,
       capacity: rewrites.capacities?.get(ci) ?? depth,
@@ -218,7 +218,7 @@ export function withWindow(model: Model, window: number): Model {
 export function scheduleWindow(result: CheckResult, unit: AnalysisUnit): number {
   const sem = result.semantics;
   const w = unit.schedule?.directives.find((d) => d.kind === "Window");
-  const size = w && w.kind === "Window" ? sem.exprValues.get(w.size) : undefined;
+  const size = w && w.kind === "Window" ? exprValue(sem, w.size) : undefined;
   if (typeof size === "bigint") return Number(size);
   const target = unit.target.decl.kind === "Target" ? sem.targets.get(unit.target.decl) : undefined;
   const max = target?.properties.get("max_window");
@@ -467,7 +467,7 @@ function tripCount(b: LoopBinding, ctx: LowerCtx): Count {
   const map = ctx.sem.argumentMaps.get(d.args) ?? [];
   const arg = map[0] === undefined ? undefined : d.args[map[0]]?.value;
   if (kind === "dense" && arg) {
-    const v = ctx.sem.exprValues.get(arg);
+    const v = exprValue(ctx.sem, arg);
     if (typeof v === "bigint") return { n: Number(v) };
   }
   if (kind === "dyn" && arg?.kind === "Name") {

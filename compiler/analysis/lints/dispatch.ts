@@ -3,7 +3,7 @@ import { EvalError, Program, type Code, type EvalEnv } from "../../../runtime/by
 import type { ScalarType } from "../../../runtime/package/types.js";
 import { narrow } from "../../../runtime/sim/values.js";
 import { CAPABILITIES } from "../../capabilities.js";
-import type { DeclSymbol, ModuleInfo, Semantics } from "../../check/symbols.js";
+import { exprValue, type DeclSymbol, type ModuleInfo, type Semantics } from "../../check/symbols.js";
 import type { Backend } from "../../check/target-model.js";
 import { makeDiagnostic, type Diagnostic, type Fix, type TextEdit } from "../../diagnostic.js";
 import { compileExpr } from "../../package/bytecode.js";
@@ -156,7 +156,7 @@ function policyModel(result: CheckResult, d: DispatchDirective, policy: DeclSymb
   const map = sem.argumentMaps.get(d.policy.args) ?? [];
   const argExprs = decl.params.map((_, i) => d.policy.args[map[i]!]!.value);
   const argCodes = argExprs.map((e) => compileExpr(e, codeEnv(sem, numbering, () => undefined)));
-  const constantArgs = argExprs.flatMap((e, i) => (typeof sem.exprValues.get(e) === "bigint" ? [i] : []));
+  const constantArgs = argExprs.flatMap((e, i) => (typeof exprValue(sem, e) === "bigint" ? [i] : []));
   const models = sharedMemo<string, PolicyModel>(result, "dispatch-policy");
   const body = policyBody(result, decl, numbering);
   const key = `${body.id}#${JSON.stringify(argCodes)}#${constantArgs.join(",")}`;
@@ -504,7 +504,7 @@ function bodies(result: CheckResult, unit: BuildUnit): EnumerationBody[] {
   return (subject as PipelineDecl).members.flatMap((p) => {
     if (p.kind !== "Process") return [];
     const l = loweredBody(result, unit, p.body);
-    const n = p.replicate ? result.semantics.exprValues.get(p.replicate) : 1n;
+    const n = p.replicate ? exprValue(result.semantics, p.replicate) : 1n;
     return [{ plan: l.body, ast: p.body, vars: l.vars, replicas: typeof n === "bigint" ? n : 1n }];
   });
 }

@@ -29,9 +29,14 @@ function checkOrchestrator(m: ModuleInfo, o: Orchestrator, sem: Semantics): Diag
     loads.set(r.symbol, [...(loads.get(r.symbol) ?? []), s]);
   });
   if (loads.size === 0) return [];
+  // Most names are loop variables and tensors: only these texts can name a loaded slot.
+  const texts = new Set<string>();
+  for (const slot of loads.keys()) texts.add(slot.name);
+  for (const [local, b] of m.imports) if (b.target && loads.has(b.target)) texts.add(local);
   const out: Diagnostic[] = [];
   const read = (e: Expr | undefined, loaded: Loaded): void => {
     forEachName(e, (name) => {
+      if (!texts.has(name.text)) return;
       const r = sem.references.get(name);
       if (r?.kind !== "global" || r.symbol.decl.kind !== "Slot" || loaded.has(r.symbol)) return;
       const at = loads.get(r.symbol);
