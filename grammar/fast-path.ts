@@ -55,6 +55,16 @@ const KEYWORDS: ReadonlyMap<string, number> = new Map([
   ["start", START], ["pools", POOLS],
 ]);
 
+/**
+ * Per lower-case first letter, a bit per length some keyword of that letter has: most names
+ * (`i`, `tile`, `load3`) fail this test and skip the keyword lookup.
+ */
+const KEYWORD_SHAPES: Uint32Array = (() => {
+  const shapes = new Uint32Array(26);
+  for (const k of KEYWORDS.keys()) shapes[k.charCodeAt(0) - 97]! |= 1 << k.length;
+  return shapes;
+})();
+
 /** Thrown (once) to give up; never escapes this module. */
 const GIVE_UP = new Error("not on the fast path");
 
@@ -159,7 +169,7 @@ function scan(text: string, maxNesting: number): Scanned {
       while (j < n && isWordChar(text.charCodeAt(j))) j++;
       const word = text.slice(i, j);
       // Keywords are lower-case and short: most names need no lookup.
-      const kind = c >= 97 && j - i <= LONGEST_KEYWORD ? (KEYWORDS.get(word) ?? NAME) : NAME;
+      const kind = c >= 97 && j - i <= LONGEST_KEYWORD && (KEYWORD_SHAPES[c - 97]! >>> (j - i)) & 1 ? (KEYWORDS.get(word) ?? NAME) : NAME;
       out.push(kind, i, j, word);
       i = j;
       continue;

@@ -478,11 +478,30 @@ const BINARY = /^0b[01](?:[01_]*[01])?$/;
 const PLAIN_DECIMAL = /^[0-9]+$/;
 
 export function isValidIntLiteral(image: string): boolean {
-  return PLAIN_DECIMAL.test(image) || DECIMAL.test(image) || HEX.test(image) || BINARY.test(image);
+  return smallDecimal(image) >= 0 || PLAIN_DECIMAL.test(image) || DECIMAL.test(image) || HEX.test(image) || BINARY.test(image);
+}
+
+/** Values of small literals, made once: most literals are dimensions, indices and counts. */
+const SMALL_VALUES: bigint[] = [];
+const SMALL_LIMIT = 4096;
+
+/** The value of an image of at most four decimal digits, or −1. */
+function smallDecimal(image: string): number {
+  const n = image.length;
+  if (n === 0 || n > 4) return -1;
+  let v = 0;
+  for (let i = 0; i < n; i++) {
+    const d = image.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 /** The exact value of an integer literal, or undefined when it is malformed. */
 export function parseIntLiteral(image: string): bigint | undefined {
+  const small = smallDecimal(image);
+  if (small >= 0) return small < SMALL_LIMIT ? (SMALL_VALUES[small] ??= BigInt(small)) : BigInt(small);
   if (PLAIN_DECIMAL.test(image)) return BigInt(image);
   if (!isValidIntLiteral(image)) return undefined;
   return BigInt(image.replace(/_/g, ""));

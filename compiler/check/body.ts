@@ -29,15 +29,20 @@ interface BodyEnv {
   readonly pipeline: { readonly decl: PipelineDecl; readonly channels: ReadonlyMap<string, ChannelDecl> } | undefined;
   readonly process: ProcessDecl | undefined;
   readonly sites: TaskSite[];
+  /** How expressions here are checked (one per block: every call and index reads it). */
+  readonly expr: ExprEnv;
+  /** The task attributes of the last call here, and the scope's size they were made for. */
+  attributes: { readonly names: ReadonlySet<string>; readonly size: number } | undefined;
 }
 
-function exprEnv(b: BodyEnv): ExprEnv {
-  return env("runtime", b.scope, { inReplicatedProcess: b.process?.replicate !== undefined });
+function bodyEnv(scope: Scope, pipeline: BodyEnv["pipeline"], process: ProcessDecl | undefined, sites: TaskSite[]): BodyEnv {
+  const expr = env("runtime", scope, { inReplicatedProcess: process?.replicate !== undefined });
+  return { scope, pipeline, process, sites, expr, attributes: undefined };
 }
 
 export function checkWorkload(ctx: CheckContext, decl: WorkloadDecl): TaskSite[] {
   const sites: TaskSite[] = [];
-  checkBlock(ctx, decl.body, { scope: new Scope(undefined), pipeline: undefined, process: undefined, sites });
+  checkBlock(ctx, decl.body, bodyEnv(new Scope(undefined), undefined, undefined, sites));
   return sites;
 }
 
@@ -65,7 +70,7 @@ export function checkPipeline(ctx: CheckContext, decl: PipelineDecl): TaskSite[]
   for (const m of decl.members) {
     if (m.kind !== "Process") continue;
     if (m.replicate) constInt(ctx, m.replicate, "a replica count", 1n, 1n << 16n);
-    checkBlock(ctx, m.body, { scope: new Scope(undefined), pipeline: { decl, channels }, process: m, sites });
+    checkBlock(ctx, m.body, bodyEnv(new Scope(undefined), { decl, channels }, m, sites));
   }
   return sites;
 }
@@ -76,7 +81,7 @@ function checkBlock(ctx: CheckContext, block: Block, b: BodyEnv): void {
 }
 
 function nested(b: BodyEnv): BodyEnv {
-  return { ...b, scope: new Scope(b.scope) };
+  return bodyEnv(new Scope(b.scope), b.pipeline, b.process, b.sites);
 }
 
 function checkStmt(ctx: CheckContext, s: Stmt, b: BodyEnv): void {
@@ -96,7 +101,7 @@ function checkStmt(ctx: CheckContext, s: Stmt, b: BodyEnv): void {
     }
     case "When":
       for (const br of s.branches) {
-        checkBoolExpr(ctx, br.condition, exprEnv(b), "a `when` condition");
+        checkBoolExpr(ctx, br.condition, b.expr, "a `when` condition");
         checkBlock(ctx, br.body, nested(b));
       }
       if (s.otherwise) checkBlock(ctx, s.otherwise, nested(b));
@@ -113,7 +118,7 @@ function checkStmt(ctx: CheckContext, s: Stmt, b: BodyEnv): void {
     case "Send": {
       resolveChannel(ctx, s.channel, b, s, "send");
       if (s.value) {
-        const r = checkIntExpr(ctx, s.value, exprEnv(b), "a token");
+        const r = checkIntExpr(ctx, s.value, b.expr, "a token");
         if (r.ty === "i64") ctx.report("WSP0206", s.value, "tokens are u64, but this is i64; convert it with `u64(...)`");
         if (r.ty === "int" && typeof r.value === "bigint" && r.value < 0n) ctx.report("WSP0207", s.value, `tokens are u64; ${r.value} is negative`);
       }
@@ -160,7 +165,7 @@ function checkLoopBinding(ctx: CheckContext, binding: LoopBinding, inner: BodyEn
   const axis = resolveKind(ctx, binding.axis, "Axis", "axis");
   // A row index sees the enclosing variables and the earlier bindings of the same statement
   // (`parallel s in seqs, j in blocks[s]`), not its own variable, which is bound after it.
-  if (binding.row) checkIntExpr(ctx, binding.row, exprEnv(inner), "a row index");
+  if (binding.row) checkIntExpr(ctx, binding.row, inner.expr, "a row index");
   if (axis?.decl.kind === "Axis") {
     const kind = axis.decl.axisKind.text;
     const rowed = kind === "ragged" || kind === "sparse";
@@ -191,11 +196,17 @@ function resolveChannel(ctx: CheckContext, channel: Ident, b: BodyEnv, at: Span,
   ctx.resolved(channel, { kind: "channel", decl });
 }
 
-/** The attributes a task created here has: the loop, select and token variables in scope. */
-function taskAttributes(b: BodyEnv): Set<string> {
+/**
+ * The attributes a task created here has: the loop, select and token variables in scope. Calls
+ * share the set until the scope grows (a `recv` defines a variable mid-block; scopes only grow).
+ */
+function taskAttributes(b: BodyEnv): ReadonlySet<string> {
+  const size = b.scope.size();
+  if (b.attributes?.size === size) return b.attributes.names;
   const names = new Set<string>(BUILTIN_TASK_ATTRIBUTES);
   if (b.process?.replicate) names.add("replica");
-  b.scope.addVisibleNames(names); // once per kernel call: no generator
+  b.scope.addVisibleNames(names);
+  b.attributes = { names, size };
   return names;
 }
 
@@ -209,7 +220,7 @@ interface CheckedView {
 /** A tensor view `T[i, j]`, or a whole tensor `T`. */
 function checkView(ctx: CheckContext, tensorName: Ident, indices: readonly Expr[], at: Span, b: BodyEnv): CheckedView | undefined {
   const tensor = resolveKind(ctx, tensorName, "Tensor", "tensor");
-  const indexEnv = exprEnv(b);
+  const indexEnv = b.expr;
   const values = indices.map((i) => {
     const r = checkIntExpr(ctx, i, indexEnv, "a tensor index");
     if (typeof r.value === "bigint" && r.value < 0n) ctx.report("WSP0310", i, `index ${r.value} is negative`);
@@ -284,7 +295,7 @@ function checkKernelCall(ctx: CheckContext, s: CallStmt, b: BodyEnv): void {
 function checkArgLoosely(ctx: CheckContext, value: Expr, b: BodyEnv): void {
   const view = asView(ctx, value, b);
   if (view) checkView(ctx, view.tensor, view.indices, value, b);
-  else checkExpr(ctx, value, exprEnv(b));
+  else checkExpr(ctx, value, b.expr);
 }
 
 /** A `T[...]` or a bare tensor name, as a view; undefined for scalar expressions. */
@@ -302,7 +313,7 @@ function isTensorName(ctx: CheckContext, name: string, b: BodyEnv): boolean {
 function checkTensorArg(ctx: CheckContext, p: KernelParamInfo, value: Expr, b: BodyEnv, kernel: string): void {
   const v = asView(ctx, value, b);
   if (!v) {
-    const r = checkExpr(ctx, value, exprEnv(b));
+    const r = checkExpr(ctx, value, b.expr);
     if (r.ty !== "error") ctx.report("WSP0308", value, `parameter \`${p.name}\` of \`${kernel}\` is a tensor tile ${p.dtype}${showDims(p.shape)}; pass a tensor view such as \`T[i]\``);
     return;
   }
@@ -343,6 +354,6 @@ function checkScalarArg(ctx: CheckContext, p: KernelParamInfo, value: Expr, b: B
     ctx.report("WSP0308", value, `parameter \`${p.name}\` is a scalar ${p.dtype}, but this is a tensor view; read an element into a slot with \`load\` and pass the slot`);
     return;
   }
-  const r = checkExpr(ctx, value, exprEnv(b));
+  const r = checkExpr(ctx, value, b.expr);
   checkAssignable(ctx, value, r, p.dtype, `parameter \`${p.name}\``);
 }

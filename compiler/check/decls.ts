@@ -65,7 +65,7 @@ function checkDims(ctx: CheckContext, t: TensorTypeRef, allowSymbolic: boolean, 
       }
       return { kind: "const", value: r.value };
     }
-    if (r.symbolic !== undefined && allowSymbolic) {
+    if (r.symbolic !== undefined && allowSymbolic) { // not a constant (that returned above): `symbolic` is all the text
       return { kind: "symbolic", text: r.symbolic, display: ctx.module.source.text.slice(d.start, d.end).replace(/\s+/g, " ") };
     }
     ctx.report("WSP0202", d, allowSymbolic

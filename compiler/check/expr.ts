@@ -12,7 +12,13 @@ import { I64_MAX, I64_MIN, U64_MAX, isInteger, rangeOf, showTy, tyOfDeclared, wr
 export interface ExprResult {
   readonly ty: Ty;
   readonly value?: Value;
+  /** The canonical text of a launch-time expression; a constant's is its value's (`symbolicText`). */
   readonly symbolic?: string;
+}
+
+/** `r`'s canonical text, if it has one: constants get theirs only when asked (most are never asked). */
+export function symbolicText(r: ExprResult): string | undefined {
+  return r.symbolic ?? (r.value !== undefined ? String(r.value) : undefined);
 }
 
 const ERROR: ExprResult = { ty: "error" };
@@ -40,14 +46,15 @@ function typeOf(ctx: CheckContext, e: Expr, env: ExprEnv): ExprResult {
         return ERROR;
       }
       // The text makes `batch * 2` a launch-time dimension like `batch * TWO`.
-      return { ty: "int", value: e.value, symbolic: String(e.value) };
+      return { ty: "int", value: e.value };
     case "Bool":
       return { ty: "bool", value: e.value };
     case "Missing":
       return ERROR;
     case "Paren": {
       const inner = checkExpr(ctx, e.inner, env);
-      return inner.symbolic !== undefined ? { ...inner, symbolic: `(${inner.symbolic})` } : inner;
+      const text = symbolicText(inner);
+      return text !== undefined ? { ...inner, symbolic: `(${text})` } : inner;
     }
     case "Name":
       return checkName(ctx, e, env);
@@ -138,7 +145,7 @@ function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
   switch (decl.kind) {
     case "Const": {
       const c = ctx.constant(symbol);
-      return c.value === undefined ? { ty: c.ty } : { ty: c.ty, value: c.value, symbolic: String(c.value) };
+      return c.value === undefined ? { ty: c.ty } : { ty: c.ty, value: c.value };
     }
     case "Symbol": {
       const ty = ctx.sem.symbols.get(decl)?.ty ?? "error";
@@ -236,7 +243,7 @@ function applyUnary(ctx: CheckContext, e: UnaryExpr, r: ExprResult): ExprResult 
     ctx.report("WSP0205", e, "cannot negate an unsigned (u64) value; convert it first with `i64(...)`");
     return ERROR;
   }
-  if (typeof r.value !== "bigint") return { ty: r.ty, ...(r.symbolic ? { symbolic: `${e.op}${r.symbolic}` } : {}) };
+  if (typeof r.value !== "bigint") return { ty: r.ty, ...(r.symbolic ? { symbolic: `${e.op}${r.symbolic}` } : {}) }; // not a constant: `symbolic` is all the text
   const exact = e.op === "-" ? -r.value : ~r.value;
   // Typed values wrap (`-x` of the smallest i64 is itself); untyped literals stay exact.
   const v = r.ty === "int" ? exact : wrap(exact, r.ty as "u64" | "i64");
@@ -319,8 +326,9 @@ function applyBinary(ctx: CheckContext, e: BinaryExpr, l: ExprResult, r: ExprRes
     ctx.report("WSP0203", e.right, `shift amount must be between 0 and 63, but it is ${r.value}`);
     return ERROR;
   }
-  const symbolic = l.symbolic !== undefined && r.symbolic !== undefined ? `${l.symbolic} ${e.op} ${r.symbolic}` : undefined;
-  return symbolic === undefined ? { ty } : { ty, symbolic };
+  const left = symbolicText(l);
+  const right = symbolicText(r);
+  return left !== undefined && right !== undefined ? { ty, symbolic: `${left} ${e.op} ${right}` } : { ty };
 }
 
 function compare(op: string, a: bigint, b: bigint): boolean {
@@ -368,7 +376,7 @@ function finishConstant(ctx: CheckContext, at: Span, ty: Ty, v: bigint): ExprRes
     ctx.report("WSP0209", at, `this constant expression overflows 64 bits (its value is ${v})`);
     return ERROR;
   }
-  return { ty, value: v, symbolic: String(v) };
+  return { ty, value: v };
 }
 
 function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
@@ -417,7 +425,7 @@ function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
       const b = arg(1).value;
       if (typeof a === "bigint" && typeof b === "bigint") {
         const v = name === "min" ? (a < b ? a : b) : a > b ? a : b;
-        return { ty, value: v, symbolic: String(v) };
+        return { ty, value: v };
       }
       return symbolicCall(ty, name, [arg(0), arg(1)]);
     }
@@ -430,7 +438,7 @@ function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
       }
       if (typeof x.value === "bigint") {
         const v = wrap(x.value, to);
-        return { ty: to, value: v, symbolic: String(v) };
+        return { ty: to, value: v };
       }
       return symbolicCall(to, name, [x]);
     }
@@ -439,8 +447,9 @@ function checkCall(ctx: CheckContext, e: CallExpr, env: ExprEnv): ExprResult {
 
 /** A launch-time call such as `max(batch, 1)` keeps a canonical text when all its arguments do. */
 function symbolicCall(ty: Ty, name: string, args: readonly ExprResult[]): ExprResult {
-  if (args.some((a) => a.symbolic === undefined)) return { ty };
-  return { ty, symbolic: `${name}(${args.map((a) => a.symbolic).join(", ")})` };
+  const texts = args.map(symbolicText);
+  if (texts.some((t) => t === undefined)) return { ty };
+  return { ty, symbolic: `${name}(${texts.join(", ")})` };
 }
 
 function unifyOperands(ctx: CheckContext, at: CallExpr, ae: Expr, a: ExprResult, be: Expr, b: ExprResult): Ty {

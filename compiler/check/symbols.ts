@@ -85,6 +85,11 @@ export class Scope {
     }
   }
 
+  /** How many names this scope and its parents define (it only grows: a version of what is visible). */
+  size(): number {
+    return this.names.size + (this.parent?.size() ?? 0);
+  }
+
   /** Adds the visible local names to `names`, innermost first (as `visible` lists them). */
   addVisibleNames(names: Set<string>): void {
     for (let scope: Scope | undefined = this; scope; scope = scope.parent) {

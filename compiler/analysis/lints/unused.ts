@@ -64,6 +64,9 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
     const isReported = reported.has(m);
     const used = isReported ? new Map<string, Set<string>>() : undefined;
     if (used) namesUsed.set(m, used);
+    // Only through an alias can a name of this module reach an import (written as itself, it
+    // resolves to the declaration): without such an alias, only other modules' names are noted.
+    const aliasesSelf = [...m.imports.values()].some((b) => b.target?.module === m);
     for (const d of m.source.ast.decls) {
       const self = d.kind === "Schedule" ? undefined : m.decls.get(d.name.text);
       const isSelf = self !== undefined && self.decl === d;
@@ -80,8 +83,7 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
         const symbol = resolved.symbol;
         if (symbol.decl === d) continue;
         named.add(symbol);
-        // A name of this module written as itself resolved to its declaration, not to an import.
-        if (used && (symbol.module !== m || ident.text !== symbol.name)) {
+        if (used && (symbol.module !== m || (aliasesSelf && ident.text !== symbol.name))) {
           const written = used.get(symbol.qualifiedName);
           if (written) written.add(ident.text);
           else used.set(symbol.qualifiedName, new Set([ident.text]));
