@@ -33,6 +33,8 @@ export interface LoweredBody {
 
 interface Shared {
   readonly numbering: ProgramNumbering;
+  /** The numbering of every workload: they have no channels. */
+  readonly noChannels: UnitNumbering;
   /** Per pipeline or workload declaration: the numbering with its channels. */
   readonly units: Map<object, UnitNumbering>;
   readonly lowered: Map<Block, LoweredBody>;
@@ -45,7 +47,8 @@ const SHARED = new WeakMap<Semantics, Shared>();
 function shared(result: CheckResult): Shared {
   let s = SHARED.get(result.semantics);
   if (!s) {
-    s = { numbering: numberProgram(result), units: new Map(), lowered: new Map(), memos: new Map() };
+    const numbering = numberProgram(result);
+    s = { numbering, noChannels: { ...numbering, channels: new Map() }, units: new Map(), lowered: new Map(), memos: new Map() };
     SHARED.set(result.semantics, s);
   }
   return s;
@@ -79,10 +82,12 @@ function numberProgram(result: CheckResult): ProgramNumbering {
 export function unitNumbering(result: CheckResult, unit: BuildUnit): UnitNumbering {
   const s = shared(result);
   const subject = unit.subject.decl;
+  if (subject.kind !== "Pipeline") return s.noChannels;
   let n = s.units.get(subject);
   if (!n) {
     const channels = new Map<string, number>();
-    if (subject.kind === "Pipeline") subject.members.filter((m) => m.kind === "Channel").forEach((c, i) => channels.set(c.name.text, i));
+    let index = 0;
+    for (const m of subject.members) if (m.kind === "Channel") channels.set(m.name.text, index++);
     n = { ...s.numbering, channels };
     s.units.set(subject, n);
   }

@@ -136,17 +136,20 @@ export function buildModel(result: CheckResult, unit: AnalysisUnit, symbolValues
   const bodies = processes.map((p, i) => flatten(p.name, plans[i]!.body, p.block, plans[i]!.vars, i, ctx));
 
   const orchs: Orchestrator[] = [];
-  const partyOf = (body: number) => orchs.flatMap((o, i) => (o.body === body ? [i] : []));
-  processes.forEach((p, i) => {
+  /** Per body, its orchestrators (one per replica). */
+  const parties: number[][] = processes.map((p, i) => {
     const replicas = p.decl?.replicate ? Number(exprValue(sem, p.decl.replicate) ?? 1n) : 1;
+    const own: number[] = [];
     for (let r = 0; r < replicas; r++) {
       const who = p.decl ? (replicas > 1 ? `process ${p.name}[${r}]` : `process ${p.name}`) : `workload ${p.name}`;
+      own.push(orchs.length);
       orchs.push({ body: i, replica: r, who, sendsTo: [] });
     }
+    return own;
   });
   const channels: ChannelInfo[] = channelDecls.map((c, ci) => {
     const uses = processes.map((_, b) => channelUse(bodies[b]!.code, ci));
-    const pick = (f: (u: ReturnType<typeof channelUse>) => boolean) => uses.flatMap((u, b) => (f(u) ? partyOf(b) : []));
+    const pick = (f: (u: ReturnType<typeof channelUse>) => boolean) => uses.flatMap((u, b) => (f(u) ? parties[b]! : []));
     // As the package builder lists them: senders send, or close without receiving.
     const implicit = pick((u) => u.sends || (u.closes && !u.receives));
     for (const o of implicit) (orchs[o]!.sendsTo as number[]).push(ci);
