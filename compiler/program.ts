@@ -159,8 +159,12 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
     const decl = symbol.decl as ConstDecl;
     if (!constants.has(decl)) constants.set(decl, "pending");
     const outer = enter(decl);
-    const result = evaluateConst(contextOf(symbol.module), decl);
-    owner.uses = outer;
+    let result: { ty: Ty; value: Value | undefined };
+    try {
+      result = evaluateConst(contextOf(symbol.module), decl);
+    } finally {
+      owner.uses = outer;
+    }
     if (constants.get(decl) === "pending") constants.set(decl, result);
     sem.constValues.set(decl, result.value);
     return constants.get(decl) as { ty: Ty; value: Value | undefined };
