@@ -56,14 +56,20 @@ const KEYWORDS: ReadonlyMap<string, number> = new Map([
 ]);
 
 /**
- * Per lower-case first letter, a bit per length some keyword of that letter has: most names
- * (`i`, `tile`, `load3`) fail this test and skip the keyword lookup.
+ * The keywords by first letter and length (`(letter - 97) * 10 + length`): most names (`i`,
+ * `tile`, `load3`) find no candidate, and the rest compare against one or two, with no hashing.
  */
-const KEYWORD_SHAPES: Uint32Array = (() => {
-  const shapes = new Uint32Array(26);
-  for (const k of KEYWORDS.keys()) shapes[k.charCodeAt(0) - 97]! |= 1 << k.length;
-  return shapes;
+const KEYWORD_TABLE: readonly (readonly (readonly [string, number])[] | undefined)[] = (() => {
+  const table: [string, number][][] = [];
+  for (const [k, kind] of KEYWORDS) (table[(k.charCodeAt(0) - 97) * 10 + k.length] ??= []).push([k, kind]);
+  return table;
 })();
+
+function keywordOrName(word: string, first: number): number {
+  const candidates = KEYWORD_TABLE[(first - 97) * 10 + word.length];
+  if (candidates) for (const [k, kind] of candidates) if (k === word) return kind;
+  return NAME;
+}
 
 /** Thrown (once) to give up; never escapes this module. */
 const GIVE_UP = new Error("not on the fast path");
@@ -157,7 +163,8 @@ const LONGEST_KEYWORD = 9;
 /** Tokens as lexer.ts reads them; gives up on anything `lex` would report as a problem. */
 function scan(text: string, maxNesting: number): Scanned {
   const n = text.length;
-  const out = new TokenBuffer(Math.max(16, (n >> 2) + 16));
+  // Programs run 3 to 4 characters per token; at half the length the buffer never grows in practice.
+  const out = new TokenBuffer((n >> 1) + 16);
   const comments: A.Comment[] = [];
   let depth = 0;
   let i = 0;
@@ -169,7 +176,7 @@ function scan(text: string, maxNesting: number): Scanned {
       while (j < n && isWordChar(text.charCodeAt(j))) j++;
       const word = text.slice(i, j);
       // Keywords are lower-case and short: most names need no lookup.
-      const kind = c >= 97 && j - i <= LONGEST_KEYWORD && (KEYWORD_SHAPES[c - 97]! >>> (j - i)) & 1 ? (KEYWORDS.get(word) ?? NAME) : NAME;
+      const kind = c >= 97 && j - i <= LONGEST_KEYWORD ? keywordOrName(word, c) : NAME;
       out.push(kind, i, j, word);
       i = j;
       continue;
