@@ -26,7 +26,9 @@ function checkOrchestrator(m: ModuleInfo, o: Orchestrator, sem: Semantics): Diag
   forEachLoad(o.body, (s) => {
     const r = sem.references.get(s.slot);
     if (r?.kind !== "global") return;
-    loads.set(r.symbol, [...(loads.get(r.symbol) ?? []), s]);
+    const known = loads.get(r.symbol);
+    if (known) known.push(s);
+    else loads.set(r.symbol, [s]);
   });
   if (loads.size === 0) return [];
   // Most names are loop variables and tensors: only these texts can name a loaded slot.

@@ -54,10 +54,11 @@ interface ReferenceGraph {
  */
 function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>): ReferenceGraph {
   const uses = result.semantics.declUses;
-  const names = new Map<NamedDecl | "root", Set<DeclSymbol>>([["root", new Set()]]);
   const namedBy = new Map<NamedDecl, Set<DeclSymbol>>();
   const namesUsed = new Map<ModuleInfo, Map<string, Set<string>>>();
-  const roots: DeclSymbol[] = [];
+  // Live by themselves: workloads, pipelines, schedules, duplicates, whatever is not reported on,
+  // and every declaration these name.
+  const pending: DeclSymbol[] = [];
   const channelsNamed = new Set<ChannelDecl>();
   for (const m of result.modules.values()) {
     if (isStd(m)) continue;
@@ -70,11 +71,8 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
     for (const d of m.source.ast.decls) {
       const self = d.kind === "Schedule" ? undefined : m.decls.get(d.name.text);
       const isSelf = self !== undefined && self.decl === d;
-      // Workloads, pipelines, schedules, duplicates and whole unreported modules are live by themselves.
-      const owner: NamedDecl | "root" = isSelf && isReported && d.kind !== "Workload" && d.kind !== "Pipeline" ? d : "root";
-      if (isSelf && owner === "root") roots.push(self);
-      let named = names.get(owner);
-      if (!named) names.set(owner, (named = new Set()));
+      const mayBeUnused = isSelf && isReported && d.kind !== "Workload" && d.kind !== "Pipeline";
+      if (isSelf && !mayBeUnused) pending.push(self);
       for (const { ident, resolved } of uses.get(d) ?? []) {
         if (resolved.kind === "channel") {
           channelsNamed.add(resolved.decl);
@@ -82,13 +80,13 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
         }
         const symbol = resolved.symbol;
         if (symbol.decl === d) continue;
-        named.add(symbol);
+        if (!mayBeUnused) pending.push(symbol);
         if (used && (symbol.module !== m || (aliasesSelf && ident.text !== symbol.name))) {
           const written = used.get(symbol.qualifiedName);
           if (written) written.add(ident.text);
           else used.set(symbol.qualifiedName, new Set([ident.text]));
         }
-        if (owner !== "root") {
+        if (mayBeUnused) {
           let by = namedBy.get(symbol.decl);
           if (!by) namedBy.set(symbol.decl, (by = new Set()));
           by.add(self!);
@@ -97,11 +95,12 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
     }
   }
   const live = new Set<NamedDecl>();
-  const pending = [...names.get("root")!, ...roots];
   for (let s = pending.pop(); s; s = pending.pop()) {
     if (live.has(s.decl)) continue;
     live.add(s.decl);
-    for (const t of names.get(s.decl) ?? []) pending.push(t);
+    for (const { resolved } of uses.get(s.decl) ?? []) {
+      if (resolved.kind === "global" && resolved.symbol.decl !== s.decl) pending.push(resolved.symbol);
+    }
   }
   return { live, namedBy, namesUsed, channelsNamed };
 }
