@@ -2,6 +2,7 @@ import type {
   Block, CallStmt, ChannelDecl, Expr, Ident, LoadStmt, LoopBinding, PipelineDecl, ProcessDecl, Span, Stmt,
   WorkloadDecl,
 } from "../../grammar/ast.js";
+import type { RelatedInfo } from "../diagnostic.js";
 import { matchArguments } from "./args.js";
 import { env, type CheckContext, type ExprEnv } from "./context.js";
 import { resolveKind } from "./decls.js";
@@ -213,8 +214,8 @@ function taskAttributes(b: BodyEnv): ReadonlySet<string> {
 interface CheckedView {
   readonly tensor: DeclSymbol;
   readonly info: TensorInfo;
-  /** The view's shape: the tensor's dims after the indexed leading ones. */
-  readonly shape: readonly (Dim | undefined)[];
+  /** How many leading dimensions the indices take: the view's shape is the tensor's dims after them. */
+  readonly indexed: number;
 }
 
 /** A tensor view `T[i, j]`, or a whole tensor `T`. */
@@ -234,7 +235,7 @@ function checkView(ctx: CheckContext, tensorName: Ident, indices: readonly Expr[
     return undefined;
   }
   indices.forEach((idx, k) => checkIndexBound(ctx, idx, values[k], info.dims[k], k, tensor.name, b));
-  return { tensor, info, shape: info.dims.slice(indices.length) };
+  return { tensor, info, indexed: indices.length };
 }
 
 /** Constant indices and loop variables over dense axes must stay inside constant dimensions. */
@@ -320,20 +321,25 @@ function checkTensorArg(ctx: CheckContext, p: KernelParamInfo, value: Expr, b: B
   const view = checkView(ctx, v.tensor, v.indices, value, b);
   if (!view) return;
   const tensor = view.tensor.decl.kind === "Tensor" ? view.tensor.decl : undefined;
-  // Built only for a diagnostic: this runs for every tensor argument of every call.
-  const related = () => tensor ? [{ file: view.tensor.module.file, start: tensor.name.start, end: tensor.name.end, message: `\`${view.tensor.name}\` is declared ${view.info.dtype}${showDims(view.info.dims)} here` }] : [];
   if (view.info.dtype !== p.dtype && p.dtype.length > 0 && view.info.dtype.length > 0) {
-    ctx.report("WSP0311", value, `parameter \`${p.name}\` takes ${p.dtype}, but \`${view.tensor.name}\` holds ${view.info.dtype}`, { related: related() });
+    ctx.report("WSP0311", value, `parameter \`${p.name}\` takes ${p.dtype}, but \`${view.tensor.name}\` holds ${view.info.dtype}`, { related: declaredHere(view) });
   }
-  if (!sameShape(view.shape, p.shape)) {
-    const dropped = v.indices.length;
+  if (!sameShape(view.info.dims, view.indexed, p.shape)) {
+    const dropped = view.indexed;
     ctx.report("WSP0312", value,
-      `parameter \`${p.name}\` takes a ${showDims(p.shape)} tile, but this view is ${showDims(view.shape)} (${view.info.dims.length}-d \`${view.tensor.name}\` with ${dropped} leading ${dropped === 1 ? "index" : "indices"})` +
-      shapeHint(view.info.dims.length, p.shape.length, dropped), { related: related() });
+      `parameter \`${p.name}\` takes a ${showDims(p.shape)} tile, but this view is ${showDims(view.info.dims.slice(dropped))} (${view.info.dims.length}-d \`${view.tensor.name}\` with ${dropped} leading ${dropped === 1 ? "index" : "indices"})` +
+      shapeHint(view.info.dims.length, p.shape.length, dropped), { related: declaredHere(view) });
   }
   if ((p.direction === "out" || p.direction === "inout") && tensor?.direction?.value === "in") {
-    ctx.report("WSP0313", value, `parameter \`${p.name}\` is \`${p.direction}\` (the kernel writes it), but \`${view.tensor.name}\` is declared \`in\` (read-only); pass a tensor declared \`out\`, \`inout\` or without direction`, { related: related() });
+    ctx.report("WSP0313", value, `parameter \`${p.name}\` is \`${p.direction}\` (the kernel writes it), but \`${view.tensor.name}\` is declared \`in\` (read-only); pass a tensor declared \`out\`, \`inout\` or without direction`, { related: declaredHere(view) });
   }
+}
+
+/** Where a view's tensor is declared, with its type: the related location of an argument mismatch. */
+function declaredHere(view: CheckedView): RelatedInfo[] {
+  const decl = view.tensor.decl;
+  if (decl.kind !== "Tensor") return [];
+  return [{ file: view.tensor.module.file, start: decl.name.start, end: decl.name.end, message: `\`${view.tensor.name}\` is declared ${view.info.dtype}${showDims(view.info.dims)} here` }];
 }
 
 function shapeHint(rank: number, tileRank: number, given: number): string {
@@ -343,9 +349,14 @@ function shapeHint(rank: number, tileRank: number, given: number): string {
   return `; index ${want} leading dimension${want === 1 ? "" : "s"} to get a ${tileRank}-d tile`;
 }
 
-function sameShape(view: readonly (Dim | undefined)[], tile: readonly (bigint | undefined)[]): boolean {
-  if (view.length !== tile.length) return false;
-  return view.every((d, i) => d === undefined || tile[i] === undefined || (d.kind === "const" && d.value === tile[i]));
+/** Whether the dims after the first `indexed` match the tile (unknown dims match anything). */
+function sameShape(dims: readonly (Dim | undefined)[], indexed: number, tile: readonly (bigint | undefined)[]): boolean {
+  if (dims.length - indexed !== tile.length) return false;
+  for (let i = 0; i < tile.length; i++) {
+    const d = dims[indexed + i];
+    if (d !== undefined && tile[i] !== undefined && !(d.kind === "const" && d.value === tile[i])) return false;
+  }
+  return true;
 }
 
 function checkScalarArg(ctx: CheckContext, p: KernelParamInfo, value: Expr, b: BodyEnv): void {
