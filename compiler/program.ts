@@ -1,4 +1,4 @@
-import type { ConstDecl, Decl, Expr, Ident, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
+import type { ConstDecl, Decl, Expr, PipelineDecl, Span, UseDecl, WorkloadDecl } from "../grammar/ast.js";
 import { runAnalyses } from "./analysis/index.js";
 import { bindDeclarations, bindImports, moduleNameOf } from "./check/bind.js";
 import { checkPipeline, checkWorkload, type TaskSite } from "./check/body.js";
@@ -137,12 +137,11 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
 
   const constants = new Map<ConstDecl, { ty: Ty; value: Value | undefined } | "pending">();
   // The declaration whose names are being resolved; a constant folded on first read swaps itself in.
-  const owner: Owner = { uses: undefined };
-  const enter = (d: Decl): DeclUse[] | undefined => {
-    const outer = owner.uses;
-    let uses = sem.declUses.get(d);
-    if (!uses) sem.declUses.set(d, (uses = []));
-    owner.uses = uses;
+  const owner: Owner = { decl: undefined, uses: undefined };
+  const enter = (d: Decl): Owner => {
+    const outer = { ...owner };
+    owner.decl = d;
+    owner.uses = sem.declUses.get(d);
     return outer;
   };
   const contexts = new Map<ModuleInfo, CheckContext>();
@@ -163,7 +162,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
     try {
       result = evaluateConst(contextOf(symbol.module), decl);
     } finally {
-      owner.uses = outer;
+      Object.assign(owner, outer);
     }
     if (constants.get(decl) === "pending") constants.set(decl, result);
     sem.constValues.set(decl, result.value);
@@ -210,7 +209,7 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
       }
     }
   }
-  owner.uses = undefined;
+  Object.assign(owner, { decl: undefined, uses: undefined });
 
   stopIfCancelled();
   if (!diagnostics.some((d) => d.severity === "error")) {
@@ -322,9 +321,11 @@ function makeContext(
   return {
     module,
     sem,
-    resolved(ident: Ident, name: ResolvedName) {
-      sem.references.set(ident, name);
-      if (name.kind === "global" || name.kind === "channel") owner.uses?.push({ ident, resolved: name });
+    resolved(name: ResolvedName) {
+      sem.references.set(name.ident, name);
+      if ((name.kind !== "global" && name.kind !== "channel") || !owner.decl) return;
+      if (owner.uses) owner.uses.push(name);
+      else sem.declUses.set(owner.decl, (owner.uses = [name])); // none for a declaration that uses nothing
     },
     report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras) {
       diagnostics.push(makeDiagnostic(code, module.file, span, message, extras));
@@ -359,8 +360,10 @@ function makeContext(
   };
 }
 
-/** Where `CheckContext.resolved` files global and channel uses: the list of the declaration being checked. */
+/** Where `CheckContext.resolved` files global and channel uses: under the declaration being checked. */
 interface Owner {
+  decl: Decl | undefined;
+  /** Its list in `sem.declUses`, once it has one. */
   uses: DeclUse[] | undefined;
 }
 

@@ -194,7 +194,7 @@ function resolveChannel(ctx: CheckContext, channel: Ident, b: BodyEnv, at: Span,
     ctx.report("WSP0502", channel, `pipeline \`${b.pipeline.decl.name.text}\` has no channel \`${channel.text}\`${didYouMean(channel.text, b.pipeline.channels.keys())}; declare it with \`channel ${channel.text} depth 1\``);
     return;
   }
-  ctx.resolved(channel, { kind: "channel", decl });
+  ctx.resolved({ kind: "channel", decl, ident: channel });
 }
 
 /**

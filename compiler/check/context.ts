@@ -1,4 +1,4 @@
-import type { Ident, Span } from "../../grammar/ast.js";
+import type { Span } from "../../grammar/ast.js";
 import type { DiagnosticCode, DiagnosticExtras } from "../diagnostic.js";
 import type { DeclSymbol, ModuleInfo, ResolvedName, Scope, Semantics, Value } from "./symbols.js";
 import type { Ty } from "./types.js";
@@ -13,10 +13,10 @@ export interface CheckContext {
   readonly sem: Semantics;
   report(code: DiagnosticCode, span: Span, message: string, extras?: DiagnosticExtras): void;
   /**
-   * Records what `ident` resolved to: in `sem.references`, and for globals and channels also in
-   * `sem.declUses` under the declaration being checked.
+   * Records what `name.ident` resolved to: in `sem.references`, and for globals and channels also
+   * in `sem.declUses` under the declaration being checked.
    */
-  resolved(ident: Ident, name: ResolvedName): void;
+  resolved(name: ResolvedName): void;
   /** Module-level name: this module's declarations, then imports, then the prelude. */
   resolveGlobal(name: string): DeclSymbol | undefined;
   /**

@@ -103,7 +103,7 @@ export function resolveKind<K extends DeclSymbol["decl"]["kind"]>(
     ctx.report("WSP0101", name, `unknown ${what} \`${name.text}\`${s.hint}`, { fixes: s.fixes });
     return undefined;
   }
-  ctx.resolved(name, { kind: "global", symbol });
+  ctx.resolved({ kind: "global", symbol, ident: name });
   if (symbol.decl.kind !== kind) {
     ctx.report("WSP0204", name, `\`${name.text}\` is ${withArticle(describeDecl(symbol.decl))}, but ${withArticle(what)} is needed here`);
     return undefined;

@@ -115,7 +115,7 @@ function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
   if (name.length === 0) return ERROR;
   const local = env.scope?.lookup(name);
   if (local) {
-    ctx.resolved(e.name, { kind: "local", symbol: local });
+    ctx.resolved({ kind: "local", symbol: local, ident: e.name });
     if (local.localKind === "tensor-param") {
       ctx.report("WSP0204", e, `\`${name}\` is a tensor parameter; a kernel's cycle cost can use its scalar parameters and constants`);
       return ERROR;
@@ -140,7 +140,7 @@ function checkName(ctx: CheckContext, e: NameExpr, env: ExprEnv): ExprResult {
     ctx.report("WSP0101", e, `unknown name \`${name}\`${s.hint}`, { fixes: s.fixes });
     return ERROR;
   }
-  ctx.resolved(e.name, { kind: "global", symbol });
+  ctx.resolved({ kind: "global", symbol, ident: e.name });
   const decl = symbol.decl;
   switch (decl.kind) {
     case "Const": {
@@ -182,7 +182,7 @@ function checkTaskAttr(ctx: CheckContext, e: TaskAttrExpr, env: ExprEnv): ExprRe
 
 function checkViewInScalarPosition(ctx: CheckContext, tensor: Ident, e: Span): ExprResult {
   const symbol = ctx.resolveGlobal(tensor.text);
-  if (symbol) ctx.resolved(tensor, { kind: "global", symbol });
+  if (symbol) ctx.resolved({ kind: "global", symbol, ident: tensor });
   const what = symbol ? `\`${tensor.text}[...]\` is a view of ${withArticle(describeDecl(symbol.decl))}` : `\`${tensor.text}[...]\` is a tensor view`;
   ctx.report("WSP0204", e, `${what}, not a scalar value; read an element into a slot with \`load slot <- ${tensor.text}[...]\``);
   return ERROR;

@@ -55,7 +55,7 @@ function resolveSubject(ctx: CheckContext, decl: ScheduleDecl): DeclSymbol | und
       return k === "Workload" || k === "Pipeline";
     });
     if (symbol) {
-      ctx.resolved(name, { kind: "global", symbol });
+      ctx.resolved({ kind: "global", symbol, ident: name });
       ctx.report("WSP0204", name, `\`${name.text}\` is ${withArticle(describeDecl(symbol.decl))}, but a schedule names the workload or pipeline it schedules${didYouMean(name.text, candidates)}`);
       return undefined;
     }
@@ -63,7 +63,7 @@ function resolveSubject(ctx: CheckContext, decl: ScheduleDecl): DeclSymbol | und
     if (!ctx.isBrokenImport(name.text)) ctx.report("WSP0101", name, `unknown workload or pipeline \`${name.text}\`${s.hint}`, { fixes: s.fixes });
     return undefined;
   }
-  ctx.resolved(name, { kind: "global", symbol });
+  ctx.resolved({ kind: "global", symbol, ident: name });
   return symbol;
 }
 

@@ -57,19 +57,21 @@ export interface LocalSymbol {
 
 /** A lexical scope of local names; lookups walk outwards. */
 export class Scope {
-  private readonly names = new Map<string, LocalSymbol>();
+  /** Made on the first definition: most blocks (branches, scopes) define nothing. */
+  private names: Map<string, LocalSymbol> | undefined;
 
   constructor(readonly parent: Scope | undefined) {}
 
   lookup(name: string): LocalSymbol | undefined {
-    return this.names.get(name) ?? this.parent?.lookup(name);
+    return this.names?.get(name) ?? this.parent?.lookup(name);
   }
 
   /** Defines `sym`; returns the local it collides with in this same scope, if any. */
   define(sym: LocalSymbol): LocalSymbol | undefined {
-    const existing = this.names.get(sym.ident.text);
+    const names = (this.names ??= new Map());
+    const existing = names.get(sym.ident.text);
     if (existing) return existing;
-    this.names.set(sym.ident.text, sym);
+    names.set(sym.ident.text, sym);
     return undefined;
   }
 
@@ -77,7 +79,7 @@ export class Scope {
   *visibleLocals(): Iterable<LocalSymbol> {
     const seen = new Set<string>();
     for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      for (const [name, sym] of scope.names) {
+      for (const [name, sym] of scope.names ?? []) {
         if (seen.has(name)) continue;
         seen.add(name);
         yield sym;
@@ -87,19 +89,19 @@ export class Scope {
 
   /** How many names this scope and its parents define (it only grows: a version of what is visible). */
   size(): number {
-    return this.names.size + (this.parent?.size() ?? 0);
+    return (this.names?.size ?? 0) + (this.parent?.size() ?? 0);
   }
 
   /** Adds the visible local names to `names`, innermost first (as `visible` lists them). */
   addVisibleNames(names: Set<string>): void {
     for (let scope: Scope | undefined = this; scope; scope = scope.parent) {
-      scope.names.forEach((_, name) => names.add(name));
+      scope.names?.forEach((_, name) => names.add(name));
     }
   }
 
   /** All visible local names, innermost first (for "did you mean"). */
   *visible(): Iterable<string> {
-    yield* this.names.keys();
+    if (this.names) yield* this.names.keys();
     if (this.parent) yield* this.parent.visible();
   }
 }
@@ -156,17 +158,15 @@ export interface PolicyInfo {
   readonly taskAttributes: readonly { readonly name: string; readonly span: Span }[];
 }
 
+/** What an identifier resolved to; `ident` is that identifier (the key in `Semantics.references`). */
 export type ResolvedName =
-  | { readonly kind: "global"; readonly symbol: DeclSymbol }
-  | { readonly kind: "local"; readonly symbol: LocalSymbol }
-  | { readonly kind: "channel"; readonly decl: ChannelDecl }
-  | { readonly kind: "process"; readonly decl: ProcessDecl };
+  | { readonly kind: "global"; readonly symbol: DeclSymbol; readonly ident: Ident }
+  | { readonly kind: "local"; readonly symbol: LocalSymbol; readonly ident: Ident }
+  | { readonly kind: "channel"; readonly decl: ChannelDecl; readonly ident: Ident }
+  | { readonly kind: "process"; readonly decl: ProcessDecl; readonly ident: Ident };
 
 /** A name a top-level declaration uses that reaches beyond its own body: a global or a channel. */
-export interface DeclUse {
-  readonly ident: Ident;
-  readonly resolved: Extract<ResolvedName, { kind: "global" | "channel" }>;
-}
+export type DeclUse = Extract<ResolvedName, { kind: "global" | "channel" }>;
 
 /**
  * What checking learned, in side tables keyed by tree nodes (the tree itself stays a value).

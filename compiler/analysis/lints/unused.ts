@@ -73,12 +73,12 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
       const isSelf = self !== undefined && self.decl === d;
       const mayBeUnused = isSelf && isReported && d.kind !== "Workload" && d.kind !== "Pipeline";
       if (isSelf && !mayBeUnused) pending.push(self);
-      for (const { ident, resolved } of uses.get(d) ?? []) {
-        if (resolved.kind === "channel") {
-          channelsNamed.add(resolved.decl);
+      for (const use of uses.get(d) ?? []) {
+        if (use.kind === "channel") {
+          channelsNamed.add(use.decl);
           continue;
         }
-        const symbol = resolved.symbol;
+        const { symbol, ident } = use;
         if (symbol.decl === d) continue;
         if (!mayBeUnused) pending.push(symbol);
         if (used && (symbol.module !== m || (aliasesSelf && ident.text !== symbol.name))) {
@@ -98,8 +98,8 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
   for (let s = pending.pop(); s; s = pending.pop()) {
     if (live.has(s.decl)) continue;
     live.add(s.decl);
-    for (const { resolved } of uses.get(s.decl) ?? []) {
-      if (resolved.kind === "global" && resolved.symbol.decl !== s.decl) pending.push(resolved.symbol);
+    for (const use of uses.get(s.decl) ?? []) {
+      if (use.kind === "global" && use.symbol.decl !== s.decl) pending.push(use.symbol);
     }
   }
   return { live, namedBy, namesUsed, channelsNamed };
