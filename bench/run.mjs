@@ -23,13 +23,15 @@ function frontEnd() {
   const errors = checkProgram(["bench/large.wsp"], host).diagnostics.filter((d) => d.severity === "error");
   if (errors.length > 0) throw new Error(`generated program has errors: ${errors[0].message}`);
   // CPU time beside wall time: on a shared machine it varies far less.
-  const parsed = timeWithCpu(() => parse(text));
-  const checked = timeWithCpu(() => checkProgram(["bench/large.wsp"], host));
+  // More runs than elsewhere: a run takes a tenth of a second, and this is the aim's figure.
+  const runs = Math.max(RUNS, 15);
+  const parsed = timeWithCpu(() => parse(text), runs);
+  const checked = timeWithCpu(() => checkProgram(["bench/large.wsp"], host), runs);
   const tParse = parsed.wall;
   const tCheck = checked.wall;
-  console.log(`\nfront end: ${lines} lines, ${mb.toFixed(2)} MB (median of ${RUNS})`);
-  console.log(`  parse only          ${tParse.toFixed(1)} ms (cpu ${parsed.cpu.toFixed(1)} ms)   ${(lines / tParse * 1000).toFixed(0)} lines/s   ${(mb / tParse * 1000).toFixed(1)} MB/s`);
-  console.log(`  parse + check       ${tCheck.toFixed(1)} ms (cpu ${checked.cpu.toFixed(1)} ms)   ${(lines / tCheck * 1000).toFixed(0)} lines/s   ${(mb / tCheck * 1000).toFixed(1)} MB/s   (target: < 150 ms)`);
+  console.log(`\nfront end: ${lines} lines, ${mb.toFixed(2)} MB (median of ${runs}; fastest run in brackets)`);
+  console.log(`  parse only          ${tParse.toFixed(1)} ms [${parsed.fastest.toFixed(1)}] (cpu ${parsed.cpu.toFixed(1)} ms)   ${(lines / tParse * 1000).toFixed(0)} lines/s   ${(mb / tParse * 1000).toFixed(1)} MB/s`);
+  console.log(`  parse + check       ${tCheck.toFixed(1)} ms [${checked.fastest.toFixed(1)}] (cpu ${checked.cpu.toFixed(1)} ms)   ${(lines / tCheck * 1000).toFixed(0)} lines/s   ${(mb / tCheck * 1000).toFixed(1)} MB/s   (target: < 150 ms)`);
   const tFmt = time(() => formatSource("bench/large.wsp", text));
   console.log(`  parse + format      ${tFmt.toFixed(1)} ms   (fmt's own work: ${(tFmt - tParse).toFixed(1)} ms)`);
   console.log(`  ratio check/parse   ${(tCheck / tParse).toFixed(2)}x   ratio fmt/parse ${(tFmt / tParse).toFixed(2)}x`);
