@@ -753,16 +753,19 @@ class WspParser extends EmbeddedActionsParser {
       const parts: IToken[] = [];
       let braced: UseBracedRaw | undefined;
       let bracedSeen = false;
+      /** A second `{...}` after the first (`use a.{x}.{y}`): reported, not imported. */
+      let extraBraced: A.Span | undefined;
       let as: IToken | undefined;
       let aliasTok: IToken | undefined;
       const takeBraced = (value: UseBracedRaw | undefined): void => {
         if (!bracedSeen) braced = value;
+        else extraBraced ??= value?.span;
         bracedSeen = true;
       };
       const build = (): A.UseDecl | undefined => {
         const span = this.spanSince(mark);
         if (this.RECORDING_PHASE || !span || !keyword) return undefined;
-        return this.finishUse(keyword, parts, bracedSeen ? braced : undefined, bracedSeen, as, aliasTok, span);
+        return this.finishUse(keyword, parts, bracedSeen ? braced : undefined, bracedSeen, as, aliasTok, span, extraBraced);
       };
       try {
         keyword = real(this.CONSUME(T.Use));
@@ -802,6 +805,7 @@ class WspParser extends EmbeddedActionsParser {
     as: IToken | undefined,
     aliasTok: IToken | undefined,
     span: A.Span,
+    extraBraced: A.Span | undefined,
   ): A.UseDecl {
     const parts = partTokens.map((t) => ident(t, 0));
     let modulePath: A.Ident[];
@@ -810,7 +814,9 @@ class WspParser extends EmbeddedActionsParser {
       const bracedEnd = braced?.span ? braced.span.end : 0;
       modulePath = parts.filter((p) => p.start < bracedEnd);
       const stray = partTokens.find((t) => t.startOffset >= bracedEnd);
-      if (stray) this.report(stray, "nothing may follow the `}` of an import list: write one `use` per module");
+      const message = "nothing may follow the `}` of an import list: write one `use` per module";
+      if (stray && (!extraBraced || stray.startOffset < extraBraced.start)) this.report(stray, message);
+      else if (extraBraced) this.problems.push({ kind: "unexpected-token", start: extraBraced.start, end: extraBraced.end, message });
       items = this.commaList(braced?.commas ?? NO_TOKENS, braced ? braced.items : [], "imported names");
       if (as) this.report(as, "`as` renames one imported item: write it inside the braces, e.g. `{name as alias}`");
     } else {

@@ -60,6 +60,18 @@ describe("module and use", () => {
     expect(result.ast.uses).toHaveLength(1);
     expect(result.ast.decls).toHaveLength(1);
   });
+
+  it("reports anything after an import list's `}`: a path segment or a second list, and imports only the first list", () => {
+    const message = "nothing may follow the `}` of an import list: write one `use` per module";
+    //             0         1         2         3
+    //             0123456789012345678901234567890123
+    const second = "use std.targets.{a2a3sim} .{a2a3}";
+    const r = parse(second);
+    expect(r.problems.map((p) => [p.start, p.end, p.message])).toEqual([[27, 33, message]]);
+    expect(r.ast.uses[0]!.items.map((i) => i.name.text)).toEqual(["a2a3sim"]);
+    expect(parse("use std.targets.{a2a3sim}.{a2a3}.{x}").problems.map((p) => [p.start, p.message])).toEqual([[26, message]]);
+    expect(parse("use std.targets.{a2a3sim}.hw").problems.map((p) => [p.start, p.message])).toEqual([[26, message]]);
+  });
 });
 
 describe("declarations", () => {
