@@ -87,6 +87,7 @@ function loadModules(roots: readonly string[], host: CompilerHost, parse: (file:
 
 /** Orders declarations so each kind is checked after the kinds it reads (across modules). */
 const PASSES: readonly Decl["kind"][][] = [["Slot", "Symbol"], ["Const"], ["Tensor"], ["Axis"], ["Kernel", "Target", "Policy"], ["Workload", "Pipeline"], ["Schedule"]];
+const PASS_OF = Object.fromEntries(PASSES.flatMap((kinds, i) => kinds.map((k) => [k, i]))) as Record<Decl["kind"], number>;
 
 /** Thrown by `checkProgram` when its `isCancelled` callback says the result is no longer wanted. */
 export class Cancelled extends Error {
@@ -190,12 +191,17 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
   };
 
   const taskSites = new Map<WorkloadDecl | PipelineDecl, readonly TaskSite[]>();
-  for (const kinds of PASSES) {
+  const byPass = new Map<ModuleInfo, Decl[][]>();
+  for (const m of loaded.modules.values()) {
+    const lists: Decl[][] = PASSES.map(() => []);
+    for (const d of m.source.ast.decls) lists[PASS_OF[d.kind]]!.push(d);
+    byPass.set(m, lists);
+  }
+  for (let pass = 0; pass < PASSES.length; pass++) {
     for (const m of loaded.modules.values()) {
       stopIfCancelled();
       const ctx = contextOf(m);
-      for (const d of m.source.ast.decls) {
-        if (!kinds.includes(d.kind)) continue;
+      for (const d of byPass.get(m)![pass]!) {
         enter(d);
         try {
           checkDecl(ctx, d, m, taskSites, constantOf);
