@@ -98,6 +98,45 @@ export class State {
     for (let i = 0; i < this.pos.length; i++) if (this.active[i]) p += `${i}:${this.pos[i]},`;
     return `${this.periodKey()}|${p}`;
   }
+
+  /**
+   * `key()` up to a permutation of interchangeable replicas (`symmetricReplicas`): the states of
+   * `worker[0]` at `a` and `worker[1]` at `b`, and of `worker[0]` at `b` and `worker[1]` at `a`,
+   * have the same futures, renamed, so the search needs to see only one of them. Each
+   * orchestrator's part holds what `key()` holds of it; the channels are shared state.
+   */
+  symmetricKey(m: Machine, groups: readonly (readonly number[])[], grouped: Uint8Array): string {
+    const local = (o: number): string => this.localKey(m, o);
+    let k = `${this.fill.join(",")}|${this.closed.join("")}|${this.live.join(",")}|${this.queues.map((q) => q.join(",")).join(";")}|`;
+    for (let o = 0; o < this.pc.length; o++) if (!grouped[o]) k += `${local(o)}/`;
+    for (const g of groups) k += `|${g.map(local).sort().join("/")}`;
+    return k;
+  }
+
+  /** What `key()` holds of orchestrator `o` alone: where it is, what it holds, its loops and variables. */
+  localKey(m: Machine, o: number): string {
+    const body = m.model.bodies[m.model.orchs[o]!.body]!;
+    let p = `${this.pc[o]},${this.depth[o]},${this.held[o]},${this.ended[o]}:`;
+    for (let i = m.loopBase[o]!, end = i + body.loops; i < end; i++) p += this.active[i] ? `${this.pos[i]},` : "-,";
+    for (let i = m.varBase[o]!, end = i + body.vars; i < end; i++) p += `${this.vars[i]},`;
+    return p;
+  }
+}
+
+/**
+ * Orchestrators that may be renamed among themselves: the replicas of one process whose code
+ * never reads `replica` (the only thing that tells replicas apart: they share their body, their
+ * channels and their place in every channel's lists). Groups of two or more.
+ */
+export function symmetricReplicas(model: Model): number[][] {
+  const readsReplica = (e: Expr | null): boolean => e !== null && e.code.some((ins) => ins[0] === "replica");
+  const groups: number[][] = [];
+  model.bodies.forEach((b, i) => {
+    if (b.code.some((x) => x.conds.some(readsReplica) || readsReplica(x.value))) return;
+    const members = model.orchs.flatMap((o, k) => (o.body === i ? [k] : []));
+    if (members.length > 1) groups.push(members);
+  });
+  return groups;
 }
 
 /** Records actions (for the witness and the trace): who acted, at which instruction, with which token. */
