@@ -194,14 +194,19 @@ export function checkProgram(roots: readonly string[], host: CompilerHost, optio
   const byPass = new Map<ModuleInfo, Decl[][]>();
   for (const m of loaded.modules.values()) {
     const lists: Decl[][] = PASSES.map(() => []);
-    for (const d of m.source.ast.decls) lists[PASS_OF[d.kind]]!.push(d);
+    // Index loops here and below: this function runs once per check, mostly unoptimized, where
+    // `for...of` allocates a result object per element.
+    const decls = m.source.ast.decls;
+    for (let i = 0; i < decls.length; i++) lists[PASS_OF[decls[i]!.kind]]!.push(decls[i]!);
     byPass.set(m, lists);
   }
   for (let pass = 0; pass < PASSES.length; pass++) {
     for (const m of loaded.modules.values()) {
       stopIfCancelled();
       const ctx = contextOf(m);
-      for (const d of byPass.get(m)![pass]!) {
+      const decls = byPass.get(m)![pass]!;
+      for (let i = 0; i < decls.length; i++) {
+        const d = decls[i]!;
         enter(d);
         try {
           checkDecl(ctx, d, m, taskSites, constantOf);

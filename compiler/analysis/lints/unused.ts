@@ -68,12 +68,16 @@ function referenceGraph(result: CheckResult, reported: ReadonlySet<ModuleInfo>):
     // Only through an alias can a name of this module reach an import (written as itself, it
     // resolves to the declaration): without such an alias, only other modules' names are noted.
     const aliasesSelf = [...m.imports.values()].some((b) => b.target?.module === m);
-    for (const d of m.source.ast.decls) {
+    const decls = m.source.ast.decls;
+    for (let i = 0; i < decls.length; i++) {
+      const d = decls[i]!;
       const self = d.kind === "Schedule" ? undefined : m.decls.get(d.name.text);
       const isSelf = self !== undefined && self.decl === d;
       const mayBeUnused = isSelf && isReported && d.kind !== "Workload" && d.kind !== "Pipeline";
       if (isSelf && !mayBeUnused) pending.push(self);
-      for (const use of uses.get(d) ?? []) {
+      const list = uses.get(d) ?? [];
+      for (let k = 0; k < list.length; k++) {
+        const use = list[k]!;
         if (use.kind === "channel") {
           channelsNamed.add(use.decl);
           continue;
