@@ -4,7 +4,8 @@
  * verified smallest fix; a deadlock that depends on launch-time or device data (with the symbol
  * values that deadlock, when one symbol decides it); or freedom, exhaustive or within the budget.
  */
-import type { Block } from "../../../grammar/ast.js";
+import type { Block, ChannelDecl, Ident, PipelineDecl, ProcessDecl } from "../../../grammar/ast.js";
+import type { Semantics } from "../../check/symbols.js";
 import { CAPABILITIES } from "../../capabilities.js";
 import type { Fix } from "../../diagnostic.js";
 import type { CheckResult } from "../../program.js";
@@ -50,12 +51,97 @@ export function analyzeUnit(result: CheckResult, unit: AnalysisUnit, options: An
   }
   // A workload without scopes never waits: it has no channels, and its tasks all retire.
   if (unit.subject.decl.kind === "Workload" && !hasScope(unit.subject.decl.body)) return { verdict: { kind: "free", exhaustive: true }, model: undefined, states: 0, silent: true };
+  if (unit.subject.decl.kind === "Pipeline" && drainsDownstream(unit.subject.decl, result.semantics)) return { verdict: { kind: "free", exhaustive: true }, model: undefined, states: 0, silent: true };
   const model = buildModel(result, unit);
   if (neverBlocks(model)) return { verdict: { kind: "free", exhaustive: true }, model, states: 0 };
   const r = searchOnce(result, model, budget);
   if (r.definite) return deadlockAnalysis(result, unit, model, new Map(), r, r.definite, budget);
   if (r.possible) return conditional(result, unit, model, r, budget);
   return { verdict: { kind: "free", exhaustive: !r.exhausted }, model, states: r.states };
+}
+
+/**
+ * A pipeline that cannot deadlock by its shape alone, so no model is built for it (most
+ * pipelines: a chain or a tree of stages, like load -> compute -> store):
+ * - no `scope`, so the window holds no task for good and every submission eventually proceeds;
+ * - no `recv` and no `close`: tokens are taken only by `consume`, which drains its channel until
+ *   the channel's senders have all ended;
+ * - each process consumes at most one channel, with a `consume` at the top level of its body
+ *   (so it reaches it: nothing before it waits for anything but a downstream stage);
+ * - every channel that is sent on is consumed, and every consumed channel is sent on;
+ * - sender-to-consumer edges between processes form no cycle.
+ * By induction from the stages that send nowhere: each stage's channels are drained, so its sends
+ * proceed; each stage ends once its input's senders end (the sources have no input), and its
+ * `consume` then ends too. Anything else is left to the model and the search.
+ */
+export function drainsDownstream(p: PipelineDecl, sem: Semantics): boolean {
+  const processes = p.members.filter((m): m is ProcessDecl => m.kind === "Process");
+  const input = new Map<ProcessDecl, ChannelDecl>();
+  const sends = new Map<ProcessDecl, Set<ChannelDecl>>();
+  const channelOf = (name: Ident): ChannelDecl | undefined => {
+    const r = sem.references.get(name);
+    return r?.kind === "channel" ? r.decl : undefined;
+  };
+  for (const q of processes) {
+    const out = new Set<ChannelDecl>();
+    sends.set(q, out);
+    let fits = true;
+    const visit = (b: Block): void => {
+      for (const s of b.statements) {
+        if (!fits) return;
+        switch (s.kind) {
+          case "Scope": case "Recv": case "Close": fits = false; return;
+          case "Send": {
+            const c = channelOf(s.channel);
+            if (c) out.add(c);
+            else fits = false;
+            break;
+          }
+          case "Consume": {
+            const c = channelOf(s.channel);
+            if (!c || (input.has(q) && input.get(q) !== c)) fits = false;
+            else input.set(q, c);
+            visit(s.body);
+            break;
+          }
+          case "When":
+            for (const br of s.branches) visit(br.body);
+            if (s.otherwise) visit(s.otherwise);
+            break;
+          case "Parallel": case "For": case "Select":
+            visit(s.body);
+            break;
+          case "Load": case "Call":
+            break;
+        }
+      }
+    };
+    visit(q.body);
+    if (!fits) return false;
+    const c = input.get(q);
+    if (c && !q.body.statements.some((s) => s.kind === "Consume" && channelOf(s.channel) === c)) return false;
+  }
+  // Every channel sent on is drained by some process, and every drained channel has a sender
+  // (a channel nobody consumes fills up; one nobody sends on is left to the search).
+  const consumed = new Set(input.values());
+  const sent = new Set<ChannelDecl>();
+  for (const out of sends.values()) for (const c of out) sent.add(c);
+  for (const c of sent) if (!consumed.has(c)) return false;
+  for (const c of consumed) if (!sent.has(c)) return false;
+  // No cycle of "sends to a channel that is consumed by": a depth-first search over processes.
+  const state = new Map<ProcessDecl, "open" | "done">();
+  const acyclic = (q: ProcessDecl): boolean => {
+    const now = state.get(q);
+    if (now) return now === "done";
+    state.set(q, "open");
+    for (const r of processes) {
+      const c = input.get(r);
+      if (c && sends.get(q)!.has(c) && !acyclic(r)) return false;
+    }
+    state.set(q, "done");
+    return true;
+  };
+  return processes.every(acyclic);
 }
 
 function hasScope(block: Block): boolean {

@@ -1,12 +1,15 @@
 /**
- * The deadlock search visits the replicas of a process that only their number tells apart once
- * per arrangement (search.ts, `symmetricReplicas`). That must never change a verdict: on the
- * random pipelines of the agreement test, and on pipelines made of replicated workers, the search
- * with the reduction finds a deadlock exactly when the search without it does (when both finish),
- * of the same kind, and never visits more states. Where it matters, it decides what the plain
- * search cannot within its budget, and the runtime confirms the verdict.
+ * Two ways the deadlock analysis does less work must never change a verdict:
+ * - the search visits the replicas of a process that only their number tells apart once per
+ *   arrangement (search.ts, `symmetricReplicas`): on the random pipelines of the agreement test,
+ *   and on pipelines made of replicated workers, it finds a deadlock exactly when the search
+ *   without it does (when both finish), of the same kind, visits exactly one state per
+ *   arrangement, and decides what the plain search cannot within its budget;
+ * - pipelines that drain downstream (analyze.ts, `drainsDownstream`) are called free without a
+ *   model: wherever that applies, the full search proves them free too.
  */
 import { describe, expect, it } from "vitest";
+import { drainsDownstream } from "../../compiler/analysis/deadlock/analyze.js";
 import { analyzeDeadlocks } from "../../compiler/analysis/deadlock/index.js";
 import { Machine, symmetricReplicas, type State } from "../../compiler/analysis/deadlock/machine.js";
 import type { Model } from "../../compiler/analysis/deadlock/model.js";
@@ -206,5 +209,49 @@ describe("symmetry reduction of replicated processes", () => {
     const pkg = packageOf(result, unit);
     expect(simulate(pkg).status).toBe("finished");
     for (let seed = 1; seed <= 10; seed++) expect(simulate(pkg, { interleave: { kind: "random", seed } }).status).toBe("finished");
+  });
+});
+
+describe("pipelines that drain downstream, decided without a model", () => {
+  const P = (members: string, window = 64) => `${H}pipeline p {\n${members}\n}\nschedule p on a2a3sim { window ${window} }\n`;
+  const shape = (text: string): { drains: boolean; search: string } => {
+    const result = check(text);
+    expect(result.diagnostics.filter((d) => d.severity === "error" && !/^WSP09/.test(d.code))).toEqual([]);
+    const unit = units(result)[0]!;
+    const decl = unit.subject.decl;
+    return { drains: decl.kind === "Pipeline" && drainsDownstream(decl, result.semantics), search: decided(result, unit, true).what };
+  };
+
+  it("takes chains and trees of consuming stages, and nothing that can wait in a cycle or on an undrained channel", () => {
+    const chain = "  channel a depth 1\n  channel b depth 0\n  process src { for i in n { send a(i) } }\n  process mid replicate 3 { consume t from a { copy(X[t], Y[t]); send b(t) } }\n  process sink { consume t from b { copy(X[t], Y[t]) } }";
+    const tree = "  channel l depth 1\n  channel r depth 1\n  process src { for i in n { when i % 2 == 0 { send l(i) } else { send r(i) } } }\n  process left { copy(X[0], Y[0]); consume t from l { } }\n  process right { consume t from r { copy(X[t], Y[t]) } }";
+    expect(shape(P(chain))).toEqual({ drains: true, search: "free" });
+    expect(shape(P(tree))).toEqual({ drains: true, search: "free" });
+    // Sent on, never consumed: the sender fills the channel and waits for ever.
+    expect(shape(P("  channel a depth 1\n  process src { for i in n { send a(i) } }"))).toEqual({ drains: false, search: "deadlock channel-capacity" });
+    // Two inputs (a join) can wait on each other through capacities: left to the search.
+    const join = "  channel a depth 1\n  channel b depth 1\n  process src { for i in n { send a(i); send b(i) } }\n  process sink { consume t from a { }; consume u from b { } }";
+    expect(shape(P(join))).toEqual({ drains: false, search: "deadlock channel-capacity" });
+    // A consume only inside a `when` may never run; a cycle; `recv`; `scope`: all left to the search.
+    expect(shape(P("  channel a depth 1\n  process src { for i in n { send a(i) } }\n  process sink { for i in n { when i == 0 { consume t from a { } } } }")).drains).toBe(false);
+    expect(shape(P("  channel a depth 1\n  channel b depth 1\n  process x { send a(0); consume t from b { } }\n  process y { consume t from a { send b(t) } }")).drains).toBe(false);
+    expect(shape(P("  channel a depth 1\n  process src { for i in n { send a(i) } }\n  process sink { recv t from a }")).drains).toBe(false);
+    expect(shape(P("  channel a depth 1\n  process src { for i in n { send a(i) } }\n  process sink { consume t from a { scope { copy(X[t], Y[t]) } } }")).drains).toBe(false);
+  });
+
+  it("whenever it applies to a random pipeline, the full search proves it free", () => {
+    let applies = 0;
+    for (let seed = 1; seed <= 600; seed++) {
+      const text = randomPipeline(seed);
+      const result = check(text);
+      if (result.diagnostics.some((d) => d.severity === "error" && !/^WSP09/.test(d.code))) continue;
+      for (const unit of units(result)) {
+        const decl = unit.subject.decl;
+        if (decl.kind !== "Pipeline" || !drainsDownstream(decl, result.semantics)) continue;
+        applies++;
+        expect(decided(result, unit, true).what, `seed ${seed}\n${text}`).toBe("free");
+      }
+    }
+    expect(applies).toBeGreaterThan(20);
   });
 });
