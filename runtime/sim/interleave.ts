@@ -124,7 +124,9 @@ function orchestratorNumbers(value: unknown, field: "interleaving" | "order"): n
  * delayed arbitrarily, so any untimed order of actions is a real schedule:
  * - only the orchestrator named by the next entry may perform its next action; every other one
  *   runs up to its next action — loop control, `when`, scope ends, a `consume` whose channel is
- *   closed and drained, its end (with the implicit closes) — and is held there;
+ *   closed and drained, its end (with the implicit closes) — and is held there; the named one
+ *   acts only once the others have got there (or blocked, or ended), as in the analysis, where
+ *   everything that is not an action happens at once;
  * - the named one waits while time advances if it is blocked (its kernel, a full window or pool,
  *   a full or empty channel, a load), since tasks go on finishing and retiring; if it can never
  *   act while the others are held, the order cannot be followed: a replay error, not a deadlock;
@@ -144,6 +146,8 @@ export class OrderReplay {
   private readonly view: Engine;
   /** Set by the holding view when `step` reaches an action. */
   private stopped = false;
+  /** The named orchestrator, held until the others have settled (`move`). */
+  private deferred: Orch | null = null;
 
   constructor(private readonly e: Engine, private readonly steps: readonly number[]) {
     const n = e.orchs.length;
@@ -175,6 +179,14 @@ export class OrderReplay {
       this.hold(o);
       return;
     }
+    if (this.othersUnsettled(o)) {
+      // The others first reach their next actions (or end): what the named action meets, a
+      // channel closed by a sender's end, a scope's places freed by its end, must not depend on
+      // how long their last action took.
+      this.deferred = o;
+      this.hold(o);
+      return;
+    }
     this.actionPc = o.pc;
     step(this.e, o);
     if (o.pc === this.actionPc && o.state === OS.Blocked && this.awaitsPartner(o)) this.taken();
@@ -182,6 +194,11 @@ export class OrderReplay {
 
   /** After anything happened: whether the named action is done; held consumers whose channel ran dry leave their loop. */
   check(): void {
+    if (this.deferred !== null && !this.othersUnsettled(this.deferred)) {
+      const k = this.held.indexOf(this.deferred);
+      this.deferred = null;
+      this.unhold(k);
+    }
     if (this.actionPc >= 0 && this.e.orchs[this.steps[this.next]!]!.pc !== this.actionPc) this.taken();
     const channels = this.e.channels;
     for (let i = this.held.length - 1; i >= 0; i--) {
@@ -201,6 +218,14 @@ export class OrderReplay {
   /** The order is used up: the held orchestrators go on in the default order. */
   release(): void {
     while (this.held.length > 0) this.unhold(this.held.length - 1);
+  }
+
+  /**
+   * Whether an orchestrator other than `o` is still on its way to its next action: between the
+   * steps of an operation, or waiting for its own kernel (held, blocked and ended ones are not).
+   */
+  private othersUnsettled(o: Orch): boolean {
+    return this.e.orchs.some((x) => x !== o && x.state !== OS.Ended && x.state !== OS.Blocked && !this.held.includes(x));
   }
 
   private hold(o: Orch): void {

@@ -140,8 +140,10 @@ describe("order replay", () => {
 
   test("the named sender waits while a taken token is still in flight and holds its place", () => {
     // Depth 1, latency 40. Step 0: s sends 0 at 0 (it arrives at 40). Step 1: r takes it; it
-    // leaves the channel when it arrives, at 40, and r resumes then. Step 2: s's second send finds
-    // the channel full until 40, waits, and sends 1 at 40 (arriving at 80). Step 3: r takes it at 80.
+    // leaves the channel when it arrives, at 40, and r resumes then. Step 2: s acts only once r
+    // has (actions are atomic in the order, as in the analysis): held until 40, it finds the
+    // channel free and sends 1 at 40 (arriving at 80), so it never waits on a full channel.
+    // Step 3: r takes it at 80.
     const text = pipeline(`
   channel c depth 1 latency 40
   process s { send c(0); send c(1) }
@@ -149,7 +151,25 @@ describe("order replay", () => {
     const o = run(text, order(0, 1, 0, 1));
     expect(o.status).toBe("finished");
     expect(ends(o)).toEqual([40, 80]);
-    expect(o.stats.channels[0]).toMatchObject({ sends: 2, receives: 2, full_waits: 1 });
+    expect(o.stats.channels[0]).toMatchObject({ sends: 2, receives: 2, full_waits: 0 });
+  });
+
+  test("the named one acts only once the others have reached their next action or ended", () => {
+    // Submissions cost 5 cycles here, so a process ends 5 cycles after its last task. Window 2.
+    // Entries: q's task (q's scope holds 1), p's send and q's take on the rendezvous c, p's task,
+    // then q's second task: q must not offer another take on c before p has ended (its entry
+    // would be spent on a take that never comes). Once p has ended, c is closed, q's consume ends
+    // and its task is the action the entry names; q's scope ends and frees its places, so r's
+    // two scoped tasks fit the window.
+    const text = pipeline(`
+  channel c depth 0
+  process p { send c(0); fast(X[0]) }
+  process q { scope { fast(Y[0]); consume t from c { }; fast(Y[1]) } }
+  process r { scope { fast(Z[0]); fast(Z[1]) } }`, 2).replace("submit_cycles 0", "submit_cycles 5");
+    const o = run(text, order(1, 0, 1, 0, 1, 2, 2));
+    expect(o.error?.message).toBeUndefined();
+    expect(o.status).toBe("finished");
+    expect(o.stats.channels[0]).toMatchObject({ sends: 1, receives: 1 });
   });
 
   test("a workload replays its single orchestrator; the named one waits for a window place", () => {
